@@ -1,0 +1,123 @@
+import { describe, expect, it } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
+import { createHash } from 'node:crypto';
+import {
+  GENESIS_HASH, decodeEnvelope, decodePayload, fingerprint, formatMinorUnits, sealCommit, sha256Hex, toMinorUnits, toNewEvent, verifyChain,
+  type Actor, type EventEnvelope,
+} from './index.js';
+
+const actor: Actor = { kind: 'user', id: 'u1', roles: ['customer'] };
+const meta = { occurredAt: '2026-01-01T00:00:00.000Z', actor, causationId: 'c1', correlationId: 'r1', commandId: 'cmd1', commandFingerprint: 'f' };
+
+describe('sha256Hex', () => {
+  it.each([
+    ['', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+    ['abc', 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'],
+    ['abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq', '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1'],
+  ])('hashes %j as the standard vector', (input, expected) => {
+    expect(sha256Hex(input)).toBe(expected);
+  });
+
+  it('agrees with node:crypto on any text, across the 55/56/64-byte padding boundaries', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.integer({ min: 0, max: 200 }).map((n) => 'a'.repeat(n))), (text) => {
+        expect(sha256Hex(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+      }),
+    );
+  });
+});
+
+describe('toMinorUnits', () => {
+  it('converts decimals exactly, with no float drift', () => {
+    expect(toMinorUnits(25.0, 'USD')).toEqual(E.right(2500));
+    expect(toMinorUnits(49.5, 'USD')).toEqual(E.right(4950));
+    expect(toMinorUnits(0.1, 'USD')).toEqual(E.right(10));
+    expect(toMinorUnits(1.005, 'KWD')).toEqual(E.right(1005));
+    expect(toMinorUnits('19.99', 'EUR')).toEqual(E.right(1999));
+    expect(toMinorUnits(1234, 'JPY')).toEqual(E.right(1234));
+    // 0.1 + 0.2 is 0.30000000000000004 in binary floating point: refused, never rounded silently.
+    expect(E.isLeft(toMinorUnits(0.1 + 0.2, 'USD'))).toBe(true);
+  });
+
+  it.each([[-1], [1.234], [Number.NaN], [Infinity], [1e21], ['1e3'], ['abc'], [' '], ['1.2.3']])('refuses %p', (v) => {
+    expect(E.isLeft(toMinorUnits(v as number | string, 'USD'))).toBe(true);
+  });
+
+  it('formats minor units back', () => {
+    expect(formatMinorUnits(2500, 'USD')).toBe('25.00');
+    expect(formatMinorUnits(5, 'USD')).toBe('0.05');
+    expect(formatMinorUnits(1234, 'JPY')).toBe('1234');
+  });
+});
+
+describe('upcasting', () => {
+  it('reads a v1 OrderPlaced (the seed shape) as the current v2', () => {
+    const v1 = {
+      orderId: 'o1',
+      userId: 'u1',
+      items: [
+        { productId: 'P1', productName: 'Fresh Product', quantity: 2, price: 25.0 },
+        { productId: 'P2', productName: 'Another Item', quantity: 1, price: 49.5 },
+      ],
+      shippingAddress: { street: '789 New Deploy Ave', city: 'CloudNine', zipCode: '11223', country: 'DE' },
+    };
+    const decoded = decodePayload('OrderPlaced', 1, v1);
+    expect(decoded).toEqual(
+      E.right({
+        type: 'OrderPlaced',
+        data: {
+          orderId: 'o1',
+          customerId: 'u1',
+          items: [
+            { productId: 'P1', productName: 'Fresh Product', quantity: 2, unitPrice: 2500 },
+            { productId: 'P2', productName: 'Another Item', quantity: 1, unitPrice: 4950 },
+          ],
+          shippingAddress: v1.shippingAddress,
+          currency: 'USD',
+          total: 9950,
+        },
+      }),
+    );
+  });
+
+  it('names the failing field, and refuses unknown types and future versions', () => {
+    const bad = decodePayload('OrderCancelled', 1, { orderId: 'o1', reason: 7 });
+    expect(E.isLeft(bad) && bad.left.message).toContain('reason');
+    expect(E.isLeft(decodePayload('NoSuchEvent', 1, {}))).toBe(true);
+    expect(E.isLeft(decodePayload('OrderCancelled', 2, { orderId: 'o1', reason: 'x' }))).toBe(true);
+    // Tolerant reader: a stored payload with an extra field is read, and the field dropped.
+    expect(decodePayload('OrderCancelled', 1, { orderId: 'o1', reason: 'x', extra: true })).toEqual(
+      E.right({ type: 'OrderCancelled', data: { orderId: 'o1', reason: 'x' } }),
+    );
+  });
+});
+
+describe('hash chain', () => {
+  const commit = (tail: { version: number; hash: string }, n: number): EventEnvelope[] =>
+    sealCommit('Order-o1', tail, Array.from({ length: n }, (_, i) => toNewEvent(`e${tail.version + i}`, { type: 'OrderDelivered', data: { orderId: 'o1' } })), meta);
+
+  it('chains commits and verifies', () => {
+    const first = commit({ version: 0, hash: GENESIS_HASH }, 2);
+    const last = first[first.length - 1]!;
+    const second = commit({ version: last.streamVersion, hash: last.hash }, 3);
+    const all = [...first, ...second];
+    expect(all.map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5]);
+    expect(verifyChain(all)).toEqual({ ok: true, events: 5 });
+    const decoded = decodeEnvelope(all[0]!);
+    expect(E.isRight(decoded)).toBe(true);
+  });
+
+  it('reports the first altered event', () => {
+    const events = commit({ version: 0, hash: GENESIS_HASH }, 4);
+    const tampered = events.map((e) => (e.streamVersion === 3 ? { ...e, data: { orderId: 'o2' } } : e));
+    expect(verifyChain(tampered)).toEqual({ ok: false, events: 4, firstBreak: { kind: 'hash-mismatch', atVersion: 3 } });
+    const dropped = events.filter((e) => e.streamVersion !== 2);
+    expect(verifyChain(dropped).firstBreak).toEqual({ kind: 'version-gap', atVersion: 3, expected: 2 });
+  });
+
+  it('fingerprints ignore key order', () => {
+    expect(fingerprint({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(fingerprint({ b: [1, { d: 3, c: 2 }], a: 1 }));
+    expect(fingerprint({ a: 1 })).not.toBe(fingerprint({ a: 2 }));
+  });
+});

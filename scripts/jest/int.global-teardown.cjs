@@ -1,0 +1,4 @@
+module.exports = async () => {
+  const child = globalThis.__strataDynamo;
+  if (child) child.kill('SIGKILL');
+};

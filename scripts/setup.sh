@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what a clean checkout needs: Node 22 (over an older system node), pnpm 10, the
+# workspace's dependencies, and a build. Safe to run again: each step is skipped when done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major)" -lt 22 ]; then
+  say "Node $(node -v 2>/dev/null || echo none) found; installing Node 22 from the npm registry"
+  npm i -g --force node@22 >/dev/null 2>&1 || { say "could not install node@22 (npm i -g --force node@22)"; exit 1; }
+  hash -r
+  [ "$(node_major)" -ge 22 ] || { say "node -v still reports $(node -v); put Node 22 first on PATH"; exit 1; }
+fi
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm -v | cut -d. -f1)" -lt 10 ]; then
+  say "installing pnpm 10"
+  # --prefix: with node@22 installed as an npm package, npm's global prefix moves off PATH.
+  npm i -g --prefix /usr/local pnpm@10 >/dev/null 2>&1 || npm i -g pnpm@10 >/dev/null
+  hash -r
+fi
+stamp=node_modules/.strata-install-stamp
+if [ ! -f "$stamp" ] || [ pnpm-lock.yaml -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+  say "installing dependencies (pnpm install)"
+  pnpm install --frozen-lockfile --reporter=silent || pnpm install --frozen-lockfile
+  touch "$stamp"
+fi
+say "building (tsc -b)"
+pnpm exec tsc -b
