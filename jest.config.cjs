@@ -1,13 +1,13 @@
 // One jest project per test tier; the tier is in the file name (CONVENTIONS.md → Tests).
 // Sources are TypeScript ESM; swc turns them into CommonJS for jest, so workspace packages
 // are mapped to their `src` (no build needed) and ESM-only dependencies are transformed too.
-const esmOnly = ['jose', 'hono', '@hono', 'aws-local-stepfunctions', 'asl-validator', 'jsonpath-plus', 'p-limit', 'yocto-queue', 'uuid', 'nanoid', 'lodash-es'];
+const esmOnly = ['@electric-sql', 'jose', 'hono', '@hono', 'aws-local-stepfunctions', 'asl-validator', 'jsonpath-plus', 'p-limit', 'yocto-queue', 'uuid', 'nanoid', 'lodash-es'];
 
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: {
-    '^.+\\.(t|j|mj)sx?$': ['@swc/jest', {
+    '^.+\\.(t|j|mj|cj)sx?$': ['@swc/jest', {
       jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
       module: { type: 'commonjs' },
     }],

@@ -1,0 +1,204 @@
+import {
+  EventStoreError,
+  EventStoreUnavailableError,
+  InvalidAppendError,
+  GENESIS_HASH,
+  StreamTooLargeError,
+  sealCommit,
+  type AppendRequest,
+  type AppendResult,
+  type ChangeFeed,
+  type EventEnvelope,
+  type EventStore,
+  type FeedEvent,
+  type FeedPage,
+  type ReadStreamOptions,
+  type StreamSlice,
+} from '@strata/events';
+import {
+  DEFAULT_MAX_COMMIT_BYTES,
+  DEFAULT_MAX_READ_EVENTS,
+  conflict,
+  duplicateResult,
+  serializeCommit,
+  validateAppend,
+} from './common.js';
+import { migrate } from './postgres/migrations.js';
+import { quoteSchema, type SqlExecutor } from './postgres/sql.js';
+
+export interface SqlEventStoreOptions {
+  /** Schema holding the tables (created when missing). @default 'public' */
+  readonly schema?: string;
+  /** Largest commit accepted, in bytes of serialized envelopes. @default 1 MiB */
+  readonly maxCommitBytes?: number;
+  /** Largest stream `readStream` returns without a `limit`. @default 10,000 */
+  readonly maxReadEvents?: number;
+}
+
+type AppendAnswer =
+  | { readonly status: 'ok' }
+  | { readonly status: 'conflict'; readonly version: number }
+  | { readonly status: 'duplicate'; readonly events: EventEnvelope[] };
+
+/** How often an `any` append re-reads the tail after losing a race before giving up. */
+const ANY_RETRIES = 20;
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The PostgreSQL event store (one SQL implementation for `pg` and PGlite), see
+ * docs/decisions/0002-postgres-event-store.md.
+ *
+ * Append: one round trip when the caller knows the tail (`no-stream`, or `exact` with the hash it
+ * read) — a call to `strata_append`, which looks the command id up, checks the tail and inserts.
+ * `any` and `exact` without a hash read the tail first, because the hash chain is computed here.
+ *
+ * Feed: positions are `<xid>:<position>`. A reader only returns rows whose inserting transaction
+ * is older than the oldest transaction still running (`pg_snapshot_xmin`), in (xid, position)
+ * order. Every transaction below that horizon has finished, so the rows below it are final and a
+ * later read can only find new rows above the checkpoint: a slow transaction that took a lower
+ * position but commits late is read once it commits, never skipped.
+ */
+export const createSqlEventStore = async (sql: SqlExecutor, options: SqlEventStoreOptions = {}): Promise<EventStore & ChangeFeed> => {
+  const schema = options.schema ?? 'public';
+  const s = quoteSchema(schema);
+  const maxCommitBytes = options.maxCommitBytes ?? DEFAULT_MAX_COMMIT_BYTES;
+  const maxReadEvents = options.maxReadEvents ?? DEFAULT_MAX_READ_EVENTS;
+  await guard(() => migrate(sql, schema));
+
+  const envelopeColumns = `${s}.strata_envelope(e) AS envelope`;
+
+  const readTail = async (streamId: string): Promise<{ version: number; hash: string }> => {
+    const rows = await sql.query<{ version: number; hash: string }>(
+      `SELECT version, hash FROM ${s}.strata_events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`,
+      [streamId],
+    );
+    return rows[0] ?? { version: 0, hash: GENESIS_HASH };
+  };
+
+  const findCommit = async (streamId: string, commandId: string): Promise<EventEnvelope[]> =>
+    (
+      await sql.query<{ envelope: EventEnvelope }>(
+        `SELECT ${envelopeColumns} FROM ${s}.strata_events c JOIN ${s}.strata_events e
+            ON e.stream_id = c.stream_id AND e.version >= c.version AND e.version < c.version + c.commit_events
+          WHERE c.stream_id = $1 AND c.command_id = $2 AND c.commit_start ORDER BY e.version`,
+        [streamId, commandId],
+      )
+    ).map((r) => r.envelope);
+
+  const callAppend = async (request: AppendRequest, tail: { version: number; hash: string }, json: string): Promise<AppendAnswer> => {
+    const params = [request.streamId, tail.version, tail.hash, request.meta.commandId, json];
+    const text = `SELECT ${s}.strata_append($1, $2, $3, $4, $5::jsonb) AS answer`;
+    try {
+      return (await sql.query<{ answer: AppendAnswer }>(text, params))[0]!.answer;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // A concurrent commit took the version (or this command id) first. Asking again answers
+      // with that winner: a duplicate when it was this command, else a conflict.
+      try {
+        return (await sql.query<{ answer: AppendAnswer }>(text, params))[0]!.answer;
+      } catch (again) {
+        if (isUniqueViolation(again)) throw conflict(request, undefined, again);
+        throw again;
+      }
+    }
+  };
+
+  const appendOnce = async (request: AppendRequest): Promise<AppendResult | 'retry'> => {
+    const { expected, streamId } = request;
+    const tail =
+      expected.kind === 'no-stream'
+        ? { version: 0, hash: GENESIS_HASH }
+        : expected.kind === 'exact' && (expected.version === 0 || expected.hash !== undefined)
+          ? { version: expected.version, hash: expected.hash ?? GENESIS_HASH }
+          : await readTail(streamId);
+    if (expected.kind === 'exact' && tail.version !== expected.version) {
+      // The tail read already shows the conflict, unless this is a retry of a committed command.
+      const original = await findCommit(streamId, request.meta.commandId);
+      if (original.length > 0) return duplicateResult(request, original);
+      throw conflict(request, tail.version);
+    }
+    const sealed = sealCommit(streamId, tail, request.events, request.meta);
+    const json = serializeCommit(streamId, sealed, maxCommitBytes);
+    const answer = await callAppend(request, tail, json);
+    switch (answer.status) {
+      case 'ok':
+        return { streamId, version: tail.version + sealed.length, events: JSON.parse(json) as EventEnvelope[], duplicate: false };
+      case 'duplicate':
+        return duplicateResult(request, answer.events);
+      case 'conflict':
+        if (expected.kind === 'any') return 'retry';
+        throw conflict(request, answer.version);
+    }
+  };
+
+  return {
+    append: (request) =>
+      guard(async () => {
+        validateAppend(request);
+        for (let attempt = 0; attempt < ANY_RETRIES; attempt++) {
+          const result = await appendOnce(request);
+          if (result !== 'retry') return result;
+        }
+        throw conflict(request, undefined);
+      }),
+
+    readStream: (streamId: string, opts: ReadStreamOptions = {}): Promise<StreamSlice> =>
+      guard(async () => {
+        const limit = opts.limit ?? maxReadEvents + 1;
+        const [row] = await sql.query<{ version: number; events: EventEnvelope[] }>(
+          `SELECT (SELECT coalesce(max(version), 0) FROM ${s}.strata_events WHERE stream_id = $1) AS version,
+                  coalesce((SELECT jsonb_agg(w.envelope ORDER BY w.version) FROM (
+                     SELECT e.version, ${envelopeColumns} FROM ${s}.strata_events e
+                      WHERE e.stream_id = $1 AND e.version >= $2 ORDER BY e.version LIMIT $3) w), '[]'::jsonb) AS events`,
+          [streamId, Math.max(1, opts.fromVersion ?? 1), Math.max(0, limit)],
+        );
+        const events = row?.events ?? [];
+        if (opts.limit === undefined && events.length > maxReadEvents) throw new StreamTooLargeError(streamId, maxReadEvents);
+        return { streamId, version: row?.version ?? 0, events };
+      }),
+
+    readFeed: (after: string, limit: number): Promise<FeedPage> =>
+      guard(async () => {
+        const [xid, position] = parsePosition(after);
+        const rows = await sql.query<{ xid: string; position: string; envelope: EventEnvelope }>(
+          `SELECT e.xid::text AS xid, e.position::text AS position, ${envelopeColumns} FROM ${s}.strata_events e
+            WHERE (e.xid, e.position) > ($1::xid8, $2::bigint) AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY e.xid, e.position LIMIT $3`,
+          [xid, position, Math.max(0, limit)],
+        );
+        const events: FeedEvent[] = rows.map((r) => ({ ...r.envelope, position: `${r.xid}:${r.position}` }));
+        return { events, next: events[events.length - 1]?.position ?? after, caughtUp: rows.length < limit };
+      }),
+
+    close: () => sql.close(),
+  };
+};
+
+const parsePosition = (position: string): [string, string] => {
+  if (position === '') return ['0', '0'];
+  const match = /^(\d+):(\d+)$/.exec(position);
+  if (match === null) throw new RangeError(`not a feed position of this store: ${JSON.stringify(position)}`);
+  return [match[1]!, match[2]!];
+};
+
+const sqlState = (error: unknown): string | undefined => {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+};
+
+const isUniqueViolation = (error: unknown): boolean => sqlState(error) === UNIQUE_VIOLATION;
+
+/**
+ * Typed store errors pass through; data the database refuses (SQLSTATE class 22, e.g. `\u0000` in
+ * jsonb) is an `InvalidAppendError`; anything else the driver throws is `EventStoreUnavailableError`.
+ */
+const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof EventStoreError || error instanceof RangeError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    if (sqlState(error)?.startsWith('22') === true) throw new InvalidAppendError(`the database refused the data: ${message}`, { cause: error });
+    throw new EventStoreUnavailableError(`event store failed: ${message}`, { cause: error });
+  }
+};
