@@ -1,0 +1,194 @@
+import { ConditionalCheckFailedException, type ConsumedCapacity, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  CommitTooLargeError,
+  EventStoreUnavailableError,
+  GENESIS_HASH,
+  StreamTooLargeError,
+  sealCommit,
+  type AppendRequest,
+  type AppendResult,
+  type EventEnvelope,
+  type EventStore,
+  type ReadStreamOptions,
+  type StreamSlice,
+} from '@strata/events';
+import { DEFAULT_MAX_READ_EVENTS, conflict, duplicateResult, expectationHolds, validateAppend } from './common.js';
+import { MAX_ITEM_BYTES, compact, fromItem, itemSize, toItem } from './dynamodb/item.js';
+
+/** What one request to the table cost, reported when `onConsumedCapacity` is given. */
+export interface CapacityReport {
+  readonly operation: 'put' | 'query';
+  readonly capacity: ConsumedCapacity;
+  /** The item's size as computed before a put (DynamoDB bills one write unit per started 1 KB). */
+  readonly itemBytes?: number;
+}
+
+export interface DynamoEventStoreOptions {
+  /** The caller owns the client (`close` leaves it open). */
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  /** Largest commit item accepted, in bytes as DynamoDB counts them. @default 400 KB (DynamoDB's limit) */
+  readonly maxCommitBytes?: number;
+  /** Largest stream `readStream` returns without a `limit`. @default 10,000 */
+  readonly maxReadEvents?: number;
+  /** Attempts of an `any` append that keeps losing the race for the next version. @default 25 */
+  readonly maxAnyRetries?: number;
+  /**
+   * Take an `exact` expectation that carries the tail hash on trust: no read before the put, so
+   * a command costs one request. Safe for callers that got the hash by reading the stream to its
+   * end (the command handler does); a stale hash at the right version, or a version inside a
+   * commit, is then not detected. @default false (one strongly consistent tail read first)
+   */
+  readonly trustExpectedHash?: boolean;
+  /** Asks DynamoDB for `ReturnConsumedCapacity: TOTAL` and reports it per request (benchmarks, metrics). */
+  readonly onConsumedCapacity?: (report: CapacityReport) => void;
+}
+
+interface Commit {
+  readonly events: readonly EventEnvelope[];
+}
+
+const tailOf = (commits: readonly Commit[]): { version: number; hash: string } => {
+  const last = commits[commits.length - 1]?.events.at(-1);
+  return last === undefined ? { version: 0, hash: GENESIS_HASH } : { version: last.streamVersion, hash: last.hash };
+};
+
+/**
+ * The `EventStore` on one DynamoDB table, one item per commit (docs/decisions/0001): every
+ * append is ONE conditional PutItem keyed (stream, first version of the commit), so two writers
+ * expecting the same version collide on the same key and exactly one wins. No transaction.
+ *
+ * Before the put the store reads, strongly consistently: with `exact` + `hash` only the tail
+ * item (to refuse a stale hash); with `any` / `no-stream` / `exact` without hash the stream's
+ * commits, which also finds an earlier commit of the same command id (idempotent retries).
+ */
+export const createDynamoEventStore = (options: DynamoEventStoreOptions): EventStore => {
+  const { tableName, onConsumedCapacity } = options;
+  const maxCommitBytes = options.maxCommitBytes ?? MAX_ITEM_BYTES;
+  const maxReadEvents = options.maxReadEvents ?? DEFAULT_MAX_READ_EVENTS;
+  const maxAnyRetries = options.maxAnyRetries ?? 25;
+  const trustExpectedHash = options.trustExpectedHash ?? false;
+  const doc = DynamoDBDocumentClient.from(options.client);
+  const capacity = onConsumedCapacity === undefined ? {} : { ReturnConsumedCapacity: 'TOTAL' as const };
+
+  const unavailable = (what: string, cause: unknown): EventStoreUnavailableError =>
+    new EventStoreUnavailableError(`DynamoDB ${what} on ${tableName} failed`, { cause });
+
+  /** Queries one stream's commits in key order (or reverse), page by page, until `enough`. */
+  const queryCommits = async (
+    streamId: string,
+    query: Pick<QueryCommandInput, 'ScanIndexForward' | 'Limit'> & { fromSk?: number; toSk?: number },
+    enough: (commits: readonly Commit[]) => boolean = () => false,
+  ): Promise<Commit[]> => {
+    const { fromSk, toSk, ...rest } = query;
+    const range = fromSk !== undefined ? ' AND sk >= :from' : toSk !== undefined ? ' AND sk <= :to' : '';
+    const commits: Commit[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      let page;
+      try {
+        page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: `pk = :s${range}`,
+            ExpressionAttributeValues: { ':s': streamId, ...(fromSk === undefined ? {} : { ':from': fromSk }), ...(toSk === undefined ? {} : { ':to': toSk }) },
+            ConsistentRead: true,
+            ...rest,
+            ...capacity,
+            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+          }),
+        );
+      } catch (error) {
+        throw unavailable('Query', error);
+      }
+      if (page.ConsumedCapacity !== undefined) onConsumedCapacity?.({ operation: 'query', capacity: page.ConsumedCapacity });
+      for (const item of page.Items ?? []) commits.push({ events: fromItem(item) });
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined && query.Limit === undefined && !enough(commits));
+    return commits;
+  };
+
+  const readTail = async (streamId: string): Promise<Commit[]> => queryCommits(streamId, { ScanIndexForward: false, Limit: 1 });
+
+  /** One attempt; `undefined` means an `any` append lost a race and should read again. */
+  const tryAppend = async (request: AppendRequest): Promise<AppendResult | undefined> => {
+    const { streamId, expected, meta } = request;
+    const givenTail = expected.kind === 'exact' && expected.hash !== undefined ? { version: expected.version, hash: expected.hash } : undefined;
+    // Without a given tail all commits are read (the tail, and this command id if it committed
+    // before); with one, only the tail item, to refuse a stale hash — or nothing when trusted.
+    let commits = givenTail === undefined ? await queryCommits(streamId, {}) : trustExpectedHash ? undefined : await readTail(streamId);
+    const committedBefore = (): Commit | undefined => commits?.find((c) => c.events[0]?.commandId === meta.commandId);
+    if (givenTail === undefined) {
+      const original = committedBefore();
+      if (original !== undefined) return duplicateResult(request, original.events);
+    }
+    const tail = commits === undefined ? (givenTail ?? tailOf([])) : tailOf(commits);
+    if (!expectationHolds(request, tail)) {
+      // A stale expectation may be the retry of a command that did commit: look for it first.
+      if (givenTail !== undefined) commits = await queryCommits(streamId, {});
+      const original = committedBefore();
+      if (original !== undefined) return duplicateResult(request, original.events);
+      throw conflict(request, tail.version);
+    }
+
+    const sealed = sealCommit(streamId, tail, request.events, meta);
+    const plain = toItem(sealed);
+    const plainBytes = itemSize(plain);
+    if (plainBytes > maxCommitBytes) throw new CommitTooLargeError(streamId, plainBytes, maxCommitBytes);
+    const item = compact(plain);
+    const bytes = itemSize(item);
+    try {
+      const put = await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: item,
+          // The key (stream, tail + 1) is free exactly when nobody committed after the tail we read.
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...capacity,
+        }),
+      );
+      if (put.ConsumedCapacity !== undefined) onConsumedCapacity?.({ operation: 'put', capacity: put.ConsumedCapacity, itemBytes: bytes });
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw unavailable('PutItem', error);
+      // The winner's item comes back with the failure, free: is it this very command?
+      const winner = error.Item === undefined ? undefined : fromItem(unmarshall(error.Item));
+      if (winner?.[0]?.commandId === meta.commandId) return duplicateResult(request, winner);
+      if (expected.kind === 'any') return undefined;
+      throw conflict(request, winner?.at(-1)?.streamVersion, error);
+    }
+    return { streamId, version: tail.version + sealed.length, events: sealed, duplicate: false };
+  };
+
+  return {
+    async append(request) {
+      validateAppend(request);
+      for (let attempt = 0; attempt < maxAnyRetries; attempt++) {
+        const result = await tryAppend(request);
+        if (result !== undefined) return result;
+      }
+      throw conflict(request, undefined);
+    },
+
+    async readStream(streamId: string, opts: ReadStreamOptions = {}): Promise<StreamSlice> {
+      const from = Math.max(1, opts.fromVersion ?? 1);
+      const limit = opts.limit ?? maxReadEvents + 1;
+      // The commit holding `from` starts at or before it: find its key, then read forward.
+      const [holder] = from === 1 ? [] : await queryCommits(streamId, { ScanIndexForward: false, Limit: 1, toSk: from });
+      const fromSk = holder?.events[0]?.streamVersion ?? from;
+      const inWindow = (commits: readonly Commit[]): EventEnvelope[] =>
+        commits.flatMap((c) => c.events).filter((e) => e.streamVersion >= from);
+      const commits = await queryCommits(streamId, { fromSk }, (cs) => inWindow(cs).length >= limit);
+      const events = inWindow(commits);
+      if (opts.limit === undefined && events.length > maxReadEvents) throw new StreamTooLargeError(streamId, maxReadEvents);
+      // Below the limit the query ran to the stream's end; otherwise the tail is read apart.
+      const ranToEnd = events.length < limit && (commits.length > 0 || from === 1);
+      const last = tailOf(ranToEnd ? commits : await readTail(streamId));
+      return { streamId, version: last.version, events: events.slice(0, limit) };
+    },
+
+    close: () => Promise.resolve(),
+  };
+};
