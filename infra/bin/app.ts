@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The CDK app entry (`cdk.json` runs it with tsx). Environment-agnostic unless the CLI supplies
+// an account and region, so `cdk synth` works offline without credentials.
+import { App } from 'aws-cdk-lib';
+import { addStrataStacks, settingsFrom } from '../src/app.js';
+
+const app = new App();
+const account = process.env.CDK_DEFAULT_ACCOUNT;
+const region = process.env.CDK_DEFAULT_REGION;
+addStrataStacks(app, settingsFrom(app), account !== undefined && region !== undefined ? { account, region } : undefined);
+app.synth();

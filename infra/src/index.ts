@@ -1,0 +1,20 @@
+/** The Strata CDK app: two stacks and the constructs they are made of. */
+export { addStrataStacks, settingsFrom, type StrataSettings } from './app.js';
+export { StatefulStack, type StatefulStackProps } from './statefulStack.js';
+export { ServiceStack, type ServiceStackProps } from './serviceStack.js';
+export { Network, type NetworkProps } from './network.js';
+export { EventStoreTable, type EventStoreTableProps } from './eventStoreTable.js';
+export { ReadModelDatabase, type ReadModelDatabaseProps } from './readModelDatabase.js';
+export { OrderStatusCache, type OrderStatusCacheProps } from './orderStatusCache.js';
+export { DataLake, LAKE_COLUMNS, LAKE_PARTITION_KEYS, type DataLakeProps } from './dataLake.js';
+export { Warehouse, type WarehouseProps } from './warehouse.js';
+export { Identity, type IdentityProps } from './identity.js';
+export { AuditLog } from './auditLog.js';
+export { OrderApi, type OrderApiProps } from './orderApi.js';
+export { StreamConsumer, type StreamConsumerProps } from './streamConsumer.js';
+export { EventRouting, toCdkPattern, type EventRoutingProps, type RouteDestination } from './eventRouting.js';
+export { PaymentWorkflow, ASL_DIR, deployableAsl, type PaymentWorkflowProps } from './paymentWorkflow.js';
+export { Notifications, type NotificationsProps } from './notifications.js';
+export { Observability, type ObservabilityProps } from './observability.js';
+export { StrataFunction, type StrataFunctionProps } from './strataFunction.js';
+export { findRepoRoot, LambdaEntry, SynthError } from './paths.js';

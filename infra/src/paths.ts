@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Raised when the CDK app cannot synthesise from what it is given: the workspace, an ASL document, a setting. */
+export class SynthError extends Error {
+  readonly code = 'SYNTH_INPUT_INVALID';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SynthError';
+  }
+}
+
+/**
+ * The workspace root (the folder holding `pnpm-workspace.yaml`). `cdk synth` runs from `infra/`
+ * and jest from the root, so paths to Lambda entries and shared documents are resolved from here
+ * rather than from the process's working directory.
+ */
+export const findRepoRoot = (from: string = process.cwd()): string => {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (dirname(dir) === dir) throw new SynthError(`no pnpm-workspace.yaml above ${from}`);
+  }
+};
+
+/** The runtime's Lambda entry points (each exports `handler`), relative to the workspace root. */
+export const LambdaEntry = {
+  api: 'packages/runtime/src/lambda/api.ts',
+  projector: 'packages/runtime/src/lambda/projector.ts',
+  paymentStep: 'packages/runtime/src/lambda/paymentStep.ts',
+  notification: 'packages/runtime/src/lambda/notification.ts',
+  publisher: 'packages/runtime/src/lambda/publisher.ts',
+} as const;
+export type LambdaEntry = keyof typeof LambdaEntry;

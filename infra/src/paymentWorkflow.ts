@@ -1,0 +1,62 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { PAYMENT_STEP_ARN_PLACEHOLDER, WORKFLOW_FILES, WORKFLOW_TYPES, WORKFLOWS, type WorkflowName } from '@strata/workflows/asl/definitions';
+import { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SynthError } from './paths.js';
+import { StrataFunction, type StrataFunctionProps } from './strataFunction.js';
+
+/** Where the workflows package keeps its ASL documents, relative to the workspace root. */
+export const ASL_DIR = 'packages/workflows/src/asl';
+
+const STEP_ARN = 'PaymentStepFunctionArn';
+
+/**
+ * An ASL document as deployed: the workflows package writes a placeholder ARN as every Task's
+ * Resource (the local runner binds Tasks by state name); here it becomes a definition substitution
+ * that CloudFormation fills with the step handler's ARN.
+ */
+export const deployableAsl = (file: string): string => {
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(PAYMENT_STEP_ARN_PLACEHOLDER)) throw new SynthError(`${file} has no Task with the step-handler placeholder ${PAYMENT_STEP_ARN_PLACEHOLDER}`);
+  return text.replaceAll(PAYMENT_STEP_ARN_PLACEHOLDER, `\${${STEP_ARN}}`);
+};
+
+export interface PaymentWorkflowProps {
+  /** Settings of the step-handler Lambda (entry `paymentStep`); `repoRoot` also locates the ASL files. */
+  readonly stepFunction: Omit<StrataFunctionProps, 'entry'>;
+}
+
+/**
+ * The payment saga on Step Functions: one state machine per ASL document of the workflows package,
+ * read from its JSON file at synth time, so AWS runs the very document the local runner executes.
+ * The type of each (Standard or Express) is the workflows package's decision (`WORKFLOW_TYPES`).
+ * Every Task calls the one step handler (the step name travels in the task input).
+ */
+export class PaymentWorkflow extends Construct {
+  readonly stepHandler: StrataFunction;
+  readonly stateMachines: Readonly<Record<WorkflowName, sfn.StateMachine>>;
+
+  constructor(scope: Construct, id: string, props: PaymentWorkflowProps) {
+    super(scope, id);
+    this.stepHandler = new StrataFunction(this, 'StepHandler', { ...props.stepFunction, entry: 'paymentStep', timeout: Duration.seconds(60) });
+    const machine = (name: WorkflowName): sfn.StateMachine => {
+      const express = WORKFLOW_TYPES[name] === 'EXPRESS';
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+      const m = new sfn.StateMachine(this, name, {
+        // Inline rather than an S3 asset, so `cdk diff` shows a changed workflow.
+        definitionBody: sfn.DefinitionBody.fromString(deployableAsl(join(props.stepFunction.repoRoot, ASL_DIR, WORKFLOW_FILES[name]))),
+        definitionSubstitutions: { [STEP_ARN]: this.stepHandler.functionArn },
+        stateMachineType: express ? sfn.StateMachineType.EXPRESS : sfn.StateMachineType.STANDARD,
+        tracingEnabled: true,
+        // Express executions keep no history of their own: log every step; Standard ones, errors.
+        logs: { destination: logGroup, level: express ? sfn.LogLevel.ALL : sfn.LogLevel.ERROR, includeExecutionData: true },
+      });
+      this.stepHandler.grantInvoke(m);
+      return m;
+    };
+    this.stateMachines = Object.fromEntries(WORKFLOWS.map((name) => [name, machine(name)])) as Record<WorkflowName, sfn.StateMachine>;
+  }
+}

@@ -1,0 +1,119 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { EnvKey } from '@strata/runtime/names';
+import type { RoutingRule } from '@strata/workflows/routing/rules';
+import type { Construct } from 'constructs';
+import { EventRouting } from './eventRouting.js';
+import { Notifications } from './notifications.js';
+import { Observability } from './observability.js';
+import { OrderApi } from './orderApi.js';
+import { PaymentWorkflow } from './paymentWorkflow.js';
+import type { StatefulStack } from './statefulStack.js';
+import { StreamConsumer } from './streamConsumer.js';
+import type { StrataFunctionProps } from './strataFunction.js';
+
+export interface ServiceStackProps extends StackProps {
+  readonly projectName: string;
+  /** The workspace root (Lambda entries, lock file). */
+  readonly repoRoot: string;
+  readonly stateful: StatefulStack;
+  /** The shared routing table. */
+  readonly rules: readonly RoutingRule[];
+  /** The payment provider's base URL (`STRATA_PROVIDER_URL`). @default unset: the runtime's default */
+  readonly providerUrl?: string;
+  /** @default no alarm subscription */
+  readonly alarmEmail?: string;
+  /** @default true */
+  readonly enableGuardDuty?: boolean;
+}
+
+/**
+ * Everything stateless, replaceable by a redeploy: the API, the stream consumers (projector and
+ * EventBridge publisher), routing, the payment saga, notifications and operations.
+ */
+export class ServiceStack extends Stack {
+  readonly api: OrderApi;
+  readonly projector: StreamConsumer;
+  readonly publisher: StreamConsumer;
+  readonly payments: PaymentWorkflow;
+  readonly notifications: Notifications;
+  readonly routing: EventRouting;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { network, eventStore, database, cache, lake, identity } = props.stateful;
+    const table = eventStore.table;
+
+    // One configuration for every entry point: the runtime's composition root reads it.
+    const fn = (environment: Readonly<Record<string, string>> = {}): Omit<StrataFunctionProps, 'entry'> => ({
+      repoRoot: props.repoRoot,
+      vpc: network.vpc,
+      securityGroup: network.appSecurityGroup,
+      environment: {
+        [EnvKey.store]: 'dynamodb',
+        [EnvKey.tableName]: table.tableName,
+        [EnvKey.databaseSecretArn]: database.secret.secretArn,
+        [EnvKey.redisUrl]: cache.url,
+        [EnvKey.identity]: 'cognito',
+        [EnvKey.userPoolId]: identity.userPool.userPoolId,
+        [EnvKey.userPoolClientId]: identity.client.userPoolClientId,
+        [EnvKey.logLevel]: 'info',
+        ...environment,
+      },
+    });
+
+    const api = new OrderApi(this, 'OrderApi', { function: fn() });
+    table.grantReadWriteData(api.function);
+    database.secret.grantRead(api.function);
+    identity.grantUserAdministration(api.function);
+
+    const projector = new StreamConsumer(this, 'Projector', { table, function: { ...fn({ [EnvKey.lakeStream]: lake.deliveryStream.ref }), entry: 'projector' } });
+    database.secret.grantRead(projector.function);
+    lake.grantPutRecords(projector.function);
+
+    const payments = new PaymentWorkflow(this, 'PaymentWorkflow', {
+      stepFunction: fn(props.providerUrl === undefined ? {} : { [EnvKey.providerUrl]: props.providerUrl }),
+    });
+    table.grantReadWriteData(payments.stepHandler);
+    const machines = payments.stateMachines;
+
+    const notifications = new Notifications(this, 'Notifications', { function: fn() });
+
+    const routing = new EventRouting(this, 'EventRouting', {
+      busName: `${props.projectName}-events`,
+      rules: props.rules,
+      destinations: {
+        PaymentRequestWorkflow: machines.PaymentRequest,
+        PaymentReleaseWorkflow: machines.PaymentRelease,
+        HoldExpiryWorkflow: machines.HoldExpiry,
+        CustomerNotifications: notifications.function,
+      },
+    });
+
+    // Domain events reach the bus from the change feed, never from the command path.
+    const publisher = new StreamConsumer(this, 'Publisher', { table, function: { ...fn({ [EnvKey.eventBus]: routing.bus.eventBusName }), entry: 'publisher' } });
+    routing.bus.grantPutEventsTo(publisher.function);
+
+    this.observability = new Observability(this, 'Observability', {
+      api: api.api,
+      projector: projector.function,
+      functions: { api: api.function, projector: projector.function, publisher: publisher.function, paymentStep: payments.stepHandler, notification: notifications.function },
+      stateMachines: machines,
+      deadLetterQueues: { projector: projector.deadLetterQueue, publisher: publisher.deadLetterQueue, routing: routing.deadLetterQueue },
+      table,
+      ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
+      ...(props.enableGuardDuty === undefined ? {} : { enableGuardDuty: props.enableGuardDuty }),
+    });
+    this.api = api;
+    this.projector = projector;
+    this.publisher = publisher;
+    this.payments = payments;
+    this.notifications = notifications;
+    this.routing = routing;
+
+    new CfnOutput(this, 'ApiEndpoint', { value: api.api.url, description: 'REST API invoke URL (stage: showcase)' });
+    new CfnOutput(this, 'PaymentStateMachineArn', { value: machines.PaymentRequest.stateMachineArn, description: 'Payment request workflow (Step Functions)' });
+    new CfnOutput(this, 'EventBusName', { value: routing.bus.eventBusName, description: 'EventBridge bus of Strata domain events' });
+    new CfnOutput(this, 'NotificationTopicArn', { value: notifications.topic.topicArn, description: 'SNS topic for customer notifications' });
+  }
+}

@@ -1,0 +1,61 @@
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { join } from 'node:path';
+import { LambdaEntry } from './paths.js';
+
+export interface StrataFunctionProps {
+  /** Which runtime entry point this function runs (`handler` export of that file). */
+  readonly entry: LambdaEntry;
+  /** The workspace root, for the entry path and the pnpm lock file. */
+  readonly repoRoot: string;
+  readonly vpc: ec2.IVpc;
+  /** The application security group, the one RDS and Redis accept connections from. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(30) */
+  readonly timeout?: Duration;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * A runtime entry point as a Lambda function: Node 22 on arm64, bundled locally by esbuild (no
+ * Docker) as ESM, X-Ray traced, in the VPC's private subnets, with its own log group and retention.
+ */
+export class StrataFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: StrataFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    super(scope, id, {
+      entry: join(props.repoRoot, LambdaEntry[props.entry]),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      projectRoot: props.repoRoot,
+      depsLockFilePath: join(props.repoRoot, 'pnpm-lock.yaml'),
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [props.securityGroup],
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        // Bundled CommonJS dependencies (pg, ioredis) call `require`; ESM output has none.
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+  }
+}
