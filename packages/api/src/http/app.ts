@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import * as E from 'fp-ts/lib/Either.js';
+import { CommitTooLargeError, EventStoreUnavailableError, VersionConflictError, isIdentifier } from '@strata/events';
+import type { ApiDeps } from './deps.js';
+import { invalid, type ApiEnv } from './context.js';
+import { problem } from './problem.js';
+import { identityRoutes } from './routes.identity.js';
+import { insightRoutes } from './routes.insights.js';
+import { opsRoutes } from './routes.ops.js';
+import { orderRoutes } from './routes.orders.js';
+
+/** Longest Authorization header value considered: Cognito tokens are 1–2 KB. */
+const MAX_TOKEN_CHARS = 8192;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** Request and correlation ids: taken from the caller when well-formed, otherwise fresh; echoed back. */
+const requestIds = (newId: () => string): MiddlewareHandler<ApiEnv> => async (c, next) => {
+  const given = c.req.header('x-request-id');
+  const requestId = isIdentifier(given) ? given : newId();
+  const correlation = c.req.header('x-correlation-id');
+  c.set('requestId', requestId);
+  c.set('correlationId', isIdentifier(correlation) ? correlation : requestId);
+  await next();
+  // Set on the final response (not via c.header) so problem and replayed responses carry them too.
+  c.res.headers.set('x-request-id', requestId);
+  c.res.headers.set('x-correlation-id', c.get('correlationId'));
+};
+
+/** Verifies the token once, if there is one; routes decide whether they need it (`authorize`). */
+const authenticate = (deps: Pick<ApiDeps, 'verifier' | 'logger'>): MiddlewareHandler<ApiEnv> => async (c, next) => {
+  c.set('principal', undefined);
+  c.set('badToken', false);
+  const header = c.req.header('authorization');
+  if (header !== undefined) {
+    // The seed's client sends the raw token; standard clients send `Bearer <token>`.
+    const token = header.replace(/^Bearer\s+/i, '').trim();
+    const verified = token.length <= MAX_TOKEN_CHARS && JWT_SHAPE.test(token) ? await deps.verifier.verify(token) : E.left({ _tag: 'InvalidToken', reason: 'not a JWT' });
+    if (E.isRight(verified)) c.set('principal', verified.right);
+    else {
+      c.set('badToken', true);
+      deps.logger?.info('token rejected', { requestId: c.get('requestId'), reason: verified.left.reason });
+    }
+  }
+  await next();
+};
+
+const rateLimit = (deps: Pick<ApiDeps, 'rateLimiter' | 'options'>): MiddlewareHandler<ApiEnv> => async (c, next) => {
+  const principal = c.get('principal');
+  const ip = deps.options?.clientIp ? deps.options.clientIp(c) : c.env?.requestContext?.identity?.sourceIp;
+  c.set('client', principal ? `sub:${principal.sub}` : `ip:${ip ?? 'unknown'}`);
+  if (deps.rateLimiter && c.req.path !== '/health' && c.req.path !== '/ready') {
+    const { allowed, retryAfterSeconds } = await deps.rateLimiter.take(c.get('client'));
+    if (!allowed) return problem(c, 429, { slug: 'rate-limited', detail: `too many requests; retry in ${retryAfterSeconds} s` }, { 'retry-after': String(retryAfterSeconds) });
+  }
+  await next();
+};
+
+/** `Idempotency-Key` on POST: replays the first 2xx response for the same key and body (see `IdempotencyStore`). */
+const idempotency = (deps: Pick<ApiDeps, 'idempotency'>): MiddlewareHandler<ApiEnv> => async (c, next) => {
+  const key = c.req.header('idempotency-key');
+  if (c.req.method !== 'POST' || key === undefined) return next();
+  if (!isIdentifier(key)) return invalid(c, [{ field: 'Idempotency-Key', message: 'must be 1-128 letters, digits or _ . : - (a UUID fits)' }]);
+  const body = await c.req.text();
+  const fingerprint = createHash('sha256').update(`${c.req.path}\n${c.req.header('content-type') ?? ''}\n${body}`).digest('hex');
+  const scoped = `${c.get('client')}|${key}`;
+  const seen = await deps.idempotency.begin(scoped, fingerprint);
+  if (seen) {
+    if (seen.fingerprint !== fingerprint)
+      return problem(c, 422, { slug: 'idempotency-key-reused', detail: 'this Idempotency-Key was used with another request', errors: [{ field: 'Idempotency-Key', message: 'already used with another request' }] });
+    if (seen.state === 'in-flight') return problem(c, 409, { slug: 'idempotency-key-in-flight', detail: 'a request with this Idempotency-Key is still being processed' });
+    return new Response(seen.response.body, { status: seen.response.status, headers: { ...seen.response.headers, 'idempotent-replayed': 'true' } });
+  }
+  await next();
+  if (c.res.status >= 200 && c.res.status < 300) {
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'location']) {
+      const value = c.res.headers.get(name);
+      if (value !== null) headers[name] = value;
+    }
+    await deps.idempotency.complete(scoped, fingerprint, { status: c.res.status, headers, body: await c.res.clone().text() });
+  } else {
+    await deps.idempotency.release(scoped);
+  }
+};
+
+/**
+ * The Strata HTTP API: one Hono app, served by Node (`@hono/node-server`) locally and by
+ * Lambda (`lambdaHandler`) behind API Gateway. Test it in-process with `app.request(...)`.
+ */
+export const createApi = (deps: ApiDeps): Hono<ApiEnv> => {
+  const app = new Hono<ApiEnv>();
+  const log = deps.logger;
+
+  app.use('*', requestIds(deps.newId));
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    log?.info('request', { requestId: c.get('requestId'), correlationId: c.get('correlationId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
+  });
+  app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ["'none'"] } }));
+  const origins = deps.options?.corsOrigins ?? [];
+  if (origins.length > 0)
+    app.use('*', cors({
+      origin: [...origins],
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'X-Correlation-Id'],
+      exposeHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'X-Correlation-Id', 'Idempotent-Replayed'],
+      maxAge: 600,
+    }));
+  const maxBytes = deps.options?.maxBodyBytes ?? 64 * 1024;
+  app.use('*', bodyLimit({ maxSize: maxBytes, onError: (c) => problem(c, 413, { slug: 'body-too-large', detail: `the body exceeds ${maxBytes} bytes` }) }));
+  app.use('*', authenticate(deps));
+  app.use('*', rateLimit(deps));
+  app.use('*', idempotency(deps));
+
+  identityRoutes(app, deps);
+  orderRoutes(app, deps);
+  insightRoutes(app, deps);
+  opsRoutes(app, deps);
+
+  app.notFound((c) => problem(c, 404, { slug: 'route-not-found', detail: `no route ${c.req.method} ${c.req.path}` }));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return problem(c, err.status as 400, { slug: 'http', detail: err.message });
+    if (err instanceof EventStoreUnavailableError) {
+      log?.error('event store unavailable', { requestId: c.get('requestId'), code: err.code, cause: String(err.cause) });
+      return problem(c, 503, { slug: 'unavailable', detail: 'the event store is unavailable; retry shortly' }, { 'retry-after': '1' });
+    }
+    if (err instanceof CommitTooLargeError) return problem(c, 413, { slug: 'commit-too-large', detail: 'the request produces more data than the store accepts' });
+    // Read-side faults, matched by their documented codes (@strata/projections).
+    const code = (err as { code?: unknown }).code;
+    if (code === 'INVALID_CURSOR') return problem(c, 400, { slug: 'validation', detail: 'the page cursor is invalid', errors: [{ field: 'cursor', message: 'is not a cursor this API issued' }] });
+    if (code === 'READ_MODEL_UNAVAILABLE') return problem(c, 503, { slug: 'unavailable', detail: 'the read model is unavailable; retry shortly' }, { 'retry-after': '1' });
+    if (err instanceof VersionConflictError) return problem(c, 409, { slug: 'concurrent-update', detail: 'the resource changed concurrently; retry' });
+    // Unknown fault: log everything, tell the client nothing but the reference.
+    (log ?? fallbackLogger).error('unhandled error', {
+      requestId: c.get('requestId'),
+      error: err instanceof Error ? { name: err.name, code: (err as { code?: unknown }).code, message: err.message, stack: err.stack } : String(err),
+    });
+    return problem(c, 500, { slug: 'internal', detail: `an unexpected error occurred; reference ${c.get('requestId')}` });
+  });
+  return app;
+};
+
+const fallbackLogger = { error: (message: string, fields?: Record<string, unknown>) => console.error(JSON.stringify({ level: 'error', message, ...fields })) };

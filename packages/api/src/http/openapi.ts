@@ -1,0 +1,293 @@
+/*
+ * The OpenAPI 3.1 description of the HTTP API, written by hand beside the routes it describes.
+ * The unit tests check that every route in the app appears here and the other way round.
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ 'application/json': { schema } });
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$' } };
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Makes the POST safe to retry: the same key and body return the first response; the same key with another body is a 422.',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$' },
+};
+const errors = {
+  '400': problemResponse('Malformed input; `errors` names each field'),
+  '401': problemResponse('Missing, invalid or expired token'),
+  '429': problemResponse('Rate limited; see Retry-After'),
+};
+const secured = [{ bearer: [] }];
+
+const str = (maxLength: number, extra: object = {}) => ({ type: 'string', minLength: 1, maxLength, ...extra });
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Strata API',
+    version: '1.0.0',
+    description:
+      'Orders, payments, feedback and analytics over an event-sourced core. Prices are decimals in the order currency (default USD); responses add exact minor units (`totalMinor`, `unitPriceMinor`). Errors are RFC 9457 problem documents.',
+  },
+  components: {
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The id or access token from POST /login; the `Bearer ` prefix is optional.' },
+    },
+    schemas: {
+      Problem: {
+        type: 'object',
+        required: ['type', 'title', 'status'],
+        properties: {
+          type: { type: 'string', description: 'urn:strata:problem:<slug>' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          instance: { type: 'string' },
+          errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+        },
+      },
+      RegisterRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['email', 'password', 'firstName', 'lastName', 'phoneNumber'],
+        properties: {
+          email: { type: 'string', format: 'email', maxLength: 254 },
+          password: { type: 'string', minLength: 8, maxLength: 256, description: 'Lower- and upper-case letters, a digit and a symbol' },
+          firstName: str(100),
+          lastName: str(100),
+          phoneNumber: { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$' },
+        },
+      },
+      RegisterResponse: { type: 'object', properties: { message: { type: 'string' }, userSub: { type: 'string' }, email: { type: 'string' }, userConfirmed: { type: 'boolean' } } },
+      LoginRequest: { type: 'object', additionalProperties: false, required: ['email', 'password'], properties: { email: { type: 'string', format: 'email' }, password: str(256) } },
+      RefreshRequest: { type: 'object', additionalProperties: false, required: ['refreshToken'], properties: { refreshToken: str(8192) } },
+      Tokens: {
+        type: 'object',
+        required: ['idToken', 'accessToken', 'expiresIn', 'tokenType'],
+        properties: { idToken: { type: 'string' }, accessToken: { type: 'string' }, refreshToken: { type: 'string' }, expiresIn: { type: 'integer' }, tokenType: { const: 'Bearer' } },
+      },
+      Address: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['street', 'city', 'zipCode', 'country'],
+        properties: { street: str(200), city: str(100), zipCode: str(20), country: str(56) },
+      },
+      PlaceOrderRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items', 'shippingAddress'],
+        properties: {
+          userId: { type: 'string', description: 'Optional; must be the signed-in user (403 otherwise)' },
+          currency: { type: 'string', enum: ['USD', 'EUR', 'GBP', 'CHF', 'CAD', 'AUD', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'JPY', 'KRW', 'ISK', 'KWD', 'BHD', 'TND'], default: 'USD' },
+          items: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 100,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['productId', 'productName', 'quantity', 'price'],
+              properties: {
+                productId: str(64),
+                productName: str(200),
+                quantity: { type: 'integer', minimum: 1, maximum: 1000000 },
+                price: { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\d+(\\.\\d+)?$' }], description: 'Decimal price with at most the currency\'s minor digits' },
+              },
+            },
+          },
+          shippingAddress: ref('Address'),
+        },
+      },
+      Order: {
+        type: 'object',
+        properties: {
+          orderId: { type: 'string' },
+          userId: { type: 'string' },
+          status: { enum: ['placed', 'confirmed', 'shipped', 'delivered', 'cancelled'] },
+          currency: { type: 'string' },
+          total: { type: 'number' },
+          totalMinor: { type: 'integer' },
+          items: {
+            type: 'array',
+            items: { type: 'object', properties: { productId: { type: 'string' }, productName: { type: 'string' }, quantity: { type: 'integer' }, price: { type: 'number' }, unitPriceMinor: { type: 'integer' } } },
+          },
+          shippingAddress: ref('Address'),
+          payment: { type: 'object', properties: { paymentId: { type: 'string' }, status: { type: 'string' }, authorized: { type: 'number' }, captured: { type: 'number' }, refunded: { type: 'number' } } },
+          cancelReason: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+          version: { type: 'integer', description: 'Order stream version this view reflects' },
+        },
+      },
+      OrderPage: { type: 'object', properties: { userId: { type: 'string' }, items: { type: 'array', items: ref('Order') }, count: { type: 'integer' }, nextCursor: { type: 'string' } } },
+      FeedbackRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['orderId', 'rating', 'comment', 'category'],
+        properties: { userId: { type: 'string' }, orderId: { type: 'string' }, rating: { type: 'integer', minimum: 1, maximum: 5 }, comment: { type: 'string', maxLength: 2000 }, category: str(100) },
+      },
+      Analytics: {
+        type: 'object',
+        description: 'Amounts are in minor units of their currency. `detailed` adds revenueByDay, topProducts, payments and feedbackByCategory.',
+        properties: {
+          reportType: { enum: ['summary', 'detailed'] },
+          scope: { enum: ['all', 'customer'] },
+          orders: { type: 'integer' },
+          revenue: { type: 'array', items: { type: 'object', properties: { currency: { type: 'string' }, amount: { type: 'integer' } } } },
+          averageOrderValue: { type: 'array', items: { type: 'object', properties: { currency: { type: 'string' }, amount: { type: 'number' } } } },
+          ordersByStatus: { type: 'object', additionalProperties: { type: 'integer' } },
+          feedback: { type: 'object', properties: { count: { type: 'integer' }, averageRating: { type: ['number', 'null'] } } },
+          generatedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      History: {
+        type: 'object',
+        properties: {
+          orderId: { type: 'string' },
+          verified: { type: 'boolean', description: 'Every listed stream\'s hash chain verifies' },
+          streams: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                streamId: { type: 'string' },
+                chain: { type: 'object', properties: { ok: { type: 'boolean' }, events: { type: 'integer' }, firstBreak: { type: 'object' } } },
+                events: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      eventId: { type: 'string' }, streamVersion: { type: 'integer' }, type: { type: 'string' }, schemaVersion: { type: 'integer' },
+                      occurredAt: { type: 'string' }, actor: { type: 'object' }, commandId: { type: 'string' }, causationId: { type: 'string' },
+                      correlationId: { type: 'string' }, prevHash: { type: 'string' }, hash: { type: 'string' }, data: { type: 'object' },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  paths: {
+    '/register': {
+      post: {
+        summary: 'Create an account (role customer)',
+        parameters: [idempotencyKey],
+        requestBody: { required: true, content: json(ref('RegisterRequest')) },
+        responses: { '201': { description: 'Registered', content: json(ref('RegisterResponse')) }, '409': problemResponse('E-mail already registered'), '422': problemResponse('Password too weak'), ...errors },
+      },
+    },
+    '/login': {
+      post: {
+        summary: 'Sign in; returns id, access and refresh tokens',
+        parameters: [idempotencyKey],
+        requestBody: { required: true, content: json(ref('LoginRequest')) },
+        responses: { '200': { description: 'Tokens', content: json(ref('Tokens')) }, ...errors },
+      },
+    },
+    '/token/refresh': {
+      post: {
+        summary: 'New id and access tokens for a refresh token',
+        parameters: [idempotencyKey],
+        requestBody: { required: true, content: json(ref('RefreshRequest')) },
+        responses: { '200': { description: 'Tokens (without a new refresh token)', content: json(ref('Tokens')) }, ...errors },
+      },
+    },
+    '/orders': {
+      post: {
+        summary: 'Place an order; answers once the order is readable (read-your-writes)',
+        security: secured,
+        parameters: [idempotencyKey],
+        requestBody: { required: true, content: json(ref('PlaceOrderRequest')) },
+        responses: { '201': { description: 'Placed', content: json(ref('Order')) }, '403': problemResponse('userId is not the caller'), '422': problemResponse('Rejected by the domain, or Idempotency-Key reused with another body'), ...errors },
+      },
+      get: {
+        summary: "List a customer's orders, newest first",
+        security: secured,
+        parameters: [
+          { name: 'userId', in: 'query', required: false, schema: { type: 'string' }, description: 'Defaults to the caller; another user needs role admin or auditor (403 otherwise)' },
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+          { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'nextCursor of the previous page' },
+        ],
+        responses: { '200': { description: 'A page of orders', content: json(ref('OrderPage')) }, '403': problemResponse('userId is not the caller'), ...errors },
+      },
+    },
+    '/orders/{id}': {
+      get: {
+        summary: 'One order (owner, admin, auditor; anyone else gets 404)',
+        security: secured,
+        parameters: [idParam],
+        responses: { '200': { description: 'The order', content: json(ref('Order')) }, '404': problemResponse('No such order visible to the caller'), ...errors },
+      },
+    },
+    '/orders/{id}/cancel': {
+      post: {
+        summary: 'Cancel an order (owner or admin)',
+        security: secured,
+        parameters: [idParam, idempotencyKey],
+        requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: { reason: str(500) } }) },
+        responses: { '200': { description: 'Cancelled', content: json(ref('Order')) }, '404': problemResponse('No such order'), '409': problemResponse('Not cancellable in its status'), ...errors },
+      },
+    },
+    '/orders/{id}/ship': {
+      post: {
+        summary: 'Mark a paid order shipped (admin)',
+        security: secured,
+        parameters: [idParam, idempotencyKey],
+        requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: { carrier: str(100), trackingNumber: str(100) } }) },
+        responses: { '200': { description: 'Shipped', content: json(ref('Order')) }, '403': problemResponse('Not an admin'), '404': problemResponse('No such order'), '409': problemResponse('Not shippable in its status'), ...errors },
+      },
+    },
+    '/orders/{id}/deliver': {
+      post: {
+        summary: 'Mark a shipped order delivered (admin)',
+        security: secured,
+        parameters: [idParam, idempotencyKey],
+        requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: {} }) },
+        responses: { '200': { description: 'Delivered', content: json(ref('Order')) }, '403': problemResponse('Not an admin'), '404': problemResponse('No such order'), '409': problemResponse('Not deliverable in its status'), ...errors },
+      },
+    },
+    '/orders/{id}/history': {
+      get: {
+        summary: "The order's, its payment's and its feedback's events with actor, time, causation and correlation ids, and hash-chain verification (owner, admin, auditor)",
+        security: secured,
+        parameters: [idParam],
+        responses: { '200': { description: 'Audit history', content: json(ref('History')) }, '404': problemResponse('No such order visible to the caller'), ...errors },
+      },
+    },
+    '/feedback': {
+      post: {
+        summary: 'Feedback on one of your orders (once per order)',
+        security: secured,
+        parameters: [idempotencyKey],
+        requestBody: { required: true, content: json(ref('FeedbackRequest')) },
+        responses: { '201': { description: 'Recorded' }, '403': problemResponse('userId is not the caller'), '404': problemResponse('No such order of yours'), '409': problemResponse('Feedback already given'), ...errors },
+      },
+    },
+    '/analytics': {
+      get: {
+        summary: 'Sales analytics: everyone for analyst and admin, your own figures otherwise',
+        security: secured,
+        parameters: [{ name: 'reportType', in: 'query', required: false, schema: { enum: ['summary', 'detailed'], default: 'summary' } }],
+        responses: { '200': { description: 'The report', content: json(ref('Analytics')) }, ...errors },
+      },
+    },
+    '/cached/orders/{id}': {
+      get: {
+        summary: "An order's status from the hot cache",
+        security: secured,
+        parameters: [idParam],
+        responses: { '200': { description: 'Cached status' }, '404': problemResponse('Not cached or not visible'), ...errors },
+      },
+    },
+    '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'The process serves requests' } } } },
+    '/ready': { get: { summary: 'Readiness: dependencies reachable', responses: { '200': { description: 'Ready' }, '503': { description: 'A dependency is unreachable' } } } },
+    '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+    '/docs': { get: { summary: 'Readable API reference (HTML)', responses: { '200': { description: 'HTML' } } } },
+    '/.well-known/jwks.json': { get: { summary: "The local issuer's public keys (local identity only)", responses: { '200': { description: 'JWKS' }, '404': { description: 'Not the local issuer' } } } },
+  },
+} as const;
