@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+/**
+ * The `strata` command line: `start` runs the whole engine; `replay` rebuilds read models;
+ * `dlq` shows and retries dead-lettered events; `config` prints the resolved configuration.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, redact } from './config.js';
+import { createLogger } from './logger.js';
+import { onShutdownSignal } from './server.js';
+import { startStrata } from './start.js';
+import { runDlqCommand, runReplayCommand } from './operations.js';
+
+const HELP = `strata — event-sourced order and payment engine
+
+Usage: strata <command> [options]
+
+Commands:
+  start                          run the engine (API, projections, saga, simulated provider)
+  replay --projection <name>     rebuild one read model from the full event history
+  replay --all                   rebuild every read model
+         --dry-run               only count events and estimate the time
+  dlq list                       show dead-lettered events with their errors
+  dlq redrive [--projection <p>] retry dead-lettered events (all, or one projection's)
+  config                         print the resolved configuration (secrets hidden)
+  help                           this text
+
+Configuration comes from the environment: see docs/reference/configuration.md.
+`;
+
+export const main = async (argv: readonly string[]): Promise<number> => {
+  const [command = 'help', ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start': {
+        const config = loadConfig();
+        const logger = createLogger(config.logLevel);
+        const running = await startStrata(config, logger);
+        onShutdownSignal(logger, running.stop);
+        return -1; // keep running
+      }
+      case 'replay': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: { projection: { type: 'string' }, all: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false } },
+          strict: true,
+        });
+        if (!values.all && !values.projection) throw new UsageError('replay needs --projection <name> or --all');
+        return await runReplayCommand(loadConfig(), {
+          ...(values.projection ? { projection: values.projection } : {}),
+          all: values.all ?? false,
+          dryRun: values['dry-run'] ?? false,
+        });
+      }
+      case 'dlq': {
+        const [sub, ...more] = rest;
+        const { values } = parseArgs({ args: more, options: { projection: { type: 'string' } }, strict: true });
+        if (sub !== 'list' && sub !== 'redrive') throw new UsageError('dlq needs list or redrive');
+        return await runDlqCommand(loadConfig(), sub, values.projection);
+      }
+      case 'config': {
+        const config = loadConfig();
+        process.stdout.write(`${redact(JSON.stringify(config, null, 2))}\n`);
+        return 0;
+      }
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        return 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`strata: ${err.message}\n`);
+      return 78; // EX_CONFIG
+    }
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`strata: ${(err as Error).message}\n\n${HELP}`);
+      return 64; // EX_USAGE
+    }
+    process.stderr.write(`strata: ${(err as Error).message ?? String(err)}\n`);
+    return 1;
+  }
+};
+
+class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exit(code);
+});
