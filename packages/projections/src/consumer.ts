@@ -1,0 +1,161 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeEnvelope, type ChangeFeed, type DomainEnvelope, type EventEnvelope } from '@strata/events';
+import type { DeadLetterStore, NewDeadLetter, ProjectionSink } from './sink.js';
+
+export interface BatchReport {
+  readonly applied: number;
+  readonly deadLettered: number;
+  readonly caughtUp: boolean;
+  readonly position: string;
+}
+
+/**
+ * Splits envelopes into the decodable ones and dead letters. A poison event (unknown type, bad
+ * payload, no upcaster) is recorded with its error and the batch moves on without it.
+ */
+export const decodeBatch = (
+  projection: string,
+  envelopes: ReadonlyArray<EventEnvelope & { position?: string }>,
+  now: string,
+): { events: DomainEnvelope[]; poison: NewDeadLetter[] } => {
+  const events: DomainEnvelope[] = [];
+  const poison: NewDeadLetter[] = [];
+  for (const env of envelopes) {
+    const { position, ...envelope } = env;
+    const d = decodeEnvelope(envelope);
+    if (E.isRight(d)) events.push(d.right);
+    else poison.push({ projection, envelope, error: `${d.left._tag}: ${d.left.message}`, failedAt: now, ...(position === undefined ? {} : { position }) });
+  }
+  return { events, poison };
+};
+
+export interface CatchUpConsumerOptions {
+  readonly feed: ChangeFeed;
+  readonly sink: ProjectionSink;
+  readonly deadLetters: DeadLetterStore;
+  /** Events per feed read (default 500). */
+  readonly batchSize?: number;
+  /** Pause between reads once caught up (default 50 ms). */
+  readonly idleMs?: number;
+  readonly now?: () => Date;
+  /** Called after every applied batch (metrics, lag sampling). */
+  readonly onBatch?: (report: BatchReport, events: readonly DomainEnvelope[]) => void;
+  /** Called when a batch fails (the consumer backs off and retries from its checkpoint). */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface CatchUpConsumer {
+  /** Reads one page after the stored checkpoint, applies it and stores the new checkpoint. */
+  runOnce(): Promise<BatchReport>;
+  /** Runs pages until the feed reports it is caught up. */
+  runUntilCaughtUp(): Promise<{ applied: number; deadLettered: number }>;
+  /** Polls in the background until `stop()`. */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * A catch-up consumer over the change feed. At least once: the checkpoint is read from the sink
+ * before every page (so a crash, a restart or a rebuild's swap resumes from what the read model
+ * holds) and stored with — or right after — the page's writes.
+ */
+export const createCatchUpConsumer = (o: CatchUpConsumerOptions): CatchUpConsumer => {
+  const batchSize = o.batchSize ?? 500;
+  const idleMs = o.idleMs ?? 50;
+  const now = o.now ?? (() => new Date());
+  let running: Promise<void> | undefined;
+  let stopping = false;
+  let wake: (() => void) | undefined;
+
+  const runOnce = async (): Promise<BatchReport> => {
+    const after = await o.sink.checkpoint();
+    const page = await o.feed.readFeed(after, batchSize);
+    const { events, poison } = decodeBatch(o.sink.name, page.events, now().toISOString());
+    if (poison.length > 0) await o.deadLetters.add(poison);
+    if (page.events.length > 0 || page.next !== after) await o.sink.apply(events, page.next);
+    const report = { applied: events.length, deadLettered: poison.length, caughtUp: page.caughtUp, position: page.next };
+    o.onBatch?.(report, events);
+    return report;
+  };
+
+  const runUntilCaughtUp = async () => {
+    let applied = 0;
+    let deadLettered = 0;
+    for (;;) {
+      const r = await runOnce();
+      applied += r.applied;
+      deadLettered += r.deadLettered;
+      if (r.caughtUp) return { applied, deadLettered };
+    }
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+
+  const loop = async () => {
+    let backoff = idleMs;
+    while (!stopping) {
+      try {
+        const r = await runOnce();
+        backoff = idleMs;
+        if (r.caughtUp && !stopping) await sleep(idleMs);
+      } catch (error) {
+        o.onError?.(error);
+        backoff = Math.min(backoff * 2, 5_000);
+        if (!stopping) await sleep(backoff);
+      }
+    }
+  };
+
+  return {
+    runOnce,
+    runUntilCaughtUp,
+    start() {
+      if (running !== undefined) return;
+      stopping = false;
+      running = loop();
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      await running;
+      running = undefined;
+    },
+  };
+};
+
+/**
+ * `strata dlq redrive`: decodes each open letter again (a fix or a new upcaster may have landed)
+ * and applies it; letters that still fail keep their latest error. Returns the counts.
+ */
+export const redriveDeadLetters = async (
+  store: DeadLetterStore,
+  sinks: readonly ProjectionSink[],
+  options: { projection?: string; now?: () => Date } = {},
+): Promise<{ redriven: number; failed: number }> => {
+  const now = options.now ?? (() => new Date());
+  let redriven = 0;
+  let failed = 0;
+  for (const letter of await store.list(options.projection)) {
+    const sink = sinks.find((s) => s.name === letter.projection);
+    if (sink === undefined) continue;
+    const at = now().toISOString();
+    const { events, poison } = decodeBatch(letter.projection, [letter.envelope], at);
+    try {
+      if (poison[0] !== undefined) throw new Error(poison[0].error);
+      await sink.apply(events);
+      await store.settle(letter.id, { redrivenAt: at });
+      redriven++;
+    } catch (error) {
+      await store.settle(letter.id, { error: error instanceof Error ? error.message : String(error), failedAt: at });
+      failed++;
+    }
+  }
+  return { redriven, failed };
+};

@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeEnvelope, orderStream, paymentStream, type DomainEnvelope, type EventEnvelope } from '@strata/events';
+import { createCatchUpConsumer, redriveDeadLetters } from '../consumer.js';
+import { toOrderView } from '../domain/docs.js';
+import { applyToReadModel, emptyReadModel } from '../domain/readModel.js';
+import type { SqlExecutor } from '../relational/executor.js';
+import { createSqlReadModel, InvalidCursorError } from '../relational/sqlReadModel.js';
+import { rebuildRelational, type RebuildProgress } from '../relational/rebuild.js';
+import { measureLag } from '../lag.js';
+import { customerRegistered, eventWriter, memoryFeed, orderHistory, type Lifecycle } from '../testing.js';
+
+const decodeAll = (events: readonly EventEnvelope[]): DomainEnvelope[] =>
+  events.map((e) => {
+    const d = decodeEnvelope(e);
+    if (E.isLeft(d)) throw new Error(d.left.message);
+    return d.right;
+  });
+
+/** A deterministic shop: three customers, orders in every lifecycle, feedback, two currencies. */
+export const sampleHistory = (orderCount = 30): EventEnvelope[] => {
+  const write = eventWriter();
+  const events: EventEnvelope[] = ['c1', 'c2', 'c3'].map((c) => customerRegistered(write, c));
+  const lifecycles: Lifecycle[] = ['placed', 'confirmed', 'shipped', 'delivered', 'cancelled', 'declined', 'refunded'];
+  for (let i = 0; i < orderCount; i++)
+    events.push(
+      ...orderHistory(write, {
+        orderId: `o${String(i).padStart(3, '0')}`,
+        customerId: `c${(i % 3) + 1}`,
+        currency: i % 4 === 0 ? 'EUR' : 'USD',
+        lifecycle: lifecycles[i % lifecycles.length]!,
+        lines: [{ productId: `p${i % 5}`, quantity: (i % 3) + 1, unitPrice: 1000 + i }, { productId: 'p9', quantity: 1, unitPrice: 250 }],
+        day: `2026-11-${String(10 + (i % 5)).padStart(2, '0')}`,
+        rating: (i % 5) + 1,
+        category: i % 2 === 0 ? 'delivery' : 'product',
+      }),
+    );
+  return events;
+};
+
+/**
+ * The relational read model's contract, run over every executor (PGlite in the unit tier,
+ * PostgreSQL in the int tier). `makeDb` returns a fresh executor; `schema` isolates the test data.
+ */
+export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlExecutor>): void => {
+  describe(`relational read model (${name})`, () => {
+    const schema = `strata_t_${Math.random().toString(36).slice(2, 10)}`;
+    let db: SqlExecutor;
+    const history = sampleHistory();
+    const expected = applyToReadModel(emptyReadModel(), decodeAll(history));
+
+    beforeAll(async () => {
+      db = await makeDb();
+    });
+    afterAll(async () => {
+      await db.query(`drop schema if exists ${schema} cascade`);
+      await db.query(`drop schema if exists ${schema}_b cascade`);
+      await db.query(`drop schema if exists ${schema}_c cascade`);
+      await db.close();
+    });
+
+    it('projects a feed into views equal to the in-memory reference, and migrations are idempotent', async () => {
+      const rm = createSqlReadModel({ db, schema });
+      await rm.migrate();
+      await rm.migrate();
+      const { feed } = memoryFeed(history);
+      const consumer = createCatchUpConsumer({ feed, sink: rm.sink, deadLetters: rm.deadLetters, batchSize: 7 });
+      const r = await consumer.runUntilCaughtUp();
+      expect(r).toEqual({ applied: history.length, deadLettered: 0 });
+      for (const [streamId, doc] of expected.orders) {
+        const view = await rm.queries.getOrder(doc.orderId);
+        expect(view).toEqual(toOrderView(doc, expected.payments.get(paymentStream(doc.orderId))));
+        expect(streamId).toBe(orderStream(doc.orderId));
+      }
+      expect(await rm.queries.getOrder('nope')).toBeUndefined();
+    });
+
+    it('is idempotent: replaying the whole feed again from the start changes nothing', async () => {
+      const rm = createSqlReadModel({ db, schema });
+      const before = await rm.queries.analyticsDetailed({});
+      await rm.sink.apply(decodeAll(history).reverse());
+      await rm.sink.apply(decodeAll(history));
+      const after = await rm.queries.analyticsDetailed({});
+      expect({ ...after, generatedAt: '' }).toEqual({ ...before, generatedAt: '' });
+      expect(await rm.queries.getOrder('o003')).toEqual(toOrderView(expected.orders.get(orderStream('o003'))!, expected.payments.get(paymentStream('o003'))));
+    });
+
+    it('pages a customer’s orders newest first with a cursor, and rejects a bad cursor', async () => {
+      const rm = createSqlReadModel({ db, schema });
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await rm.queries.listOrders('c1', cursor === undefined ? { limit: 4 } : { limit: 4, cursor });
+        expect(page.items.length).toBeLessThanOrEqual(4);
+        seen.push(...page.items.map((v) => v.orderId));
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      const mine = [...expected.orders.values()].filter((d) => d.customerId === 'c1');
+      const newestFirst = [...mine].sort((a, b) => (a.createdAt === b.createdAt ? b.orderId.localeCompare(a.orderId) : b.createdAt.localeCompare(a.createdAt)));
+      expect(seen).toEqual(newestFirst.map((d) => d.orderId));
+      await expect(rm.queries.listOrders('c1', { limit: 4, cursor: 'garbage' })).rejects.toBeInstanceOf(InvalidCursorError);
+    });
+
+    it('computes analytics per scope', async () => {
+      const rm = createSqlReadModel({ db, schema });
+      const all = await rm.queries.analyticsDetailed({});
+      const docs = [...expected.orders.values()];
+      expect(all.orders).toBe(docs.length);
+      const paid = docs.filter((d) => ['confirmed', 'shipped', 'delivered'].includes(d.status));
+      const usd = paid.filter((d) => d.currency === 'USD');
+      expect(all.revenue).toContainEqual({ currency: 'USD', amount: usd.reduce((s, d) => s + d.total, 0) });
+      expect(all.averageOrderValue).toContainEqual({ currency: 'USD', amount: Math.round(usd.reduce((s, d) => s + d.total, 0) / usd.length) });
+      expect(all.ordersByStatus.cancelled).toBe(docs.filter((d) => d.status === 'cancelled').length);
+      expect(all.feedback.count).toBe(expected.feedback.size);
+      expect(all.payments.requested).toBe(expected.payments.size);
+      expect(all.payments.declined).toBe([...expected.payments.values()].filter((p) => p.status === 'declined').length);
+      expect(all.topProducts[0]).toMatchObject({ productId: 'p9', quantity: paid.length });
+      expect(all.revenueByDay.reduce((s, r) => s + r.orders, 0)).toBe(paid.length);
+      const mine = await rm.queries.analyticsSummary({ customerId: 'c2' });
+      expect(mine.orders).toBe(docs.filter((d) => d.customerId === 'c2').length);
+    });
+
+    it('dead-letters a poison event, moves on, and redrives it', async () => {
+      const rm = createSqlReadModel({ db, schema: `${schema}_b` });
+      await rm.migrate();
+      const write = eventWriter();
+      const good = customerRegistered(write, 'c7');
+      const poison: EventEnvelope = { ...customerRegistered(write, 'c8'), type: 'CustomerRenamed' };
+      const after = customerRegistered(write, 'c9');
+      const { feed } = memoryFeed([good, poison, after]);
+      const consumer = createCatchUpConsumer({ feed, sink: rm.sink, deadLetters: rm.deadLetters });
+      expect(await consumer.runUntilCaughtUp()).toEqual({ applied: 2, deadLettered: 1 });
+      const letters = await rm.deadLetters.list();
+      expect(letters.map((l) => [l.envelope.eventId, l.projection])).toEqual([[poison.eventId, 'relational']]);
+      expect(letters[0]!.error).toMatch(/EventDecodeError/);
+      await rm.deadLetters.add([{ projection: 'relational', envelope: poison, error: 'again', failedAt: 'x' }]);
+      expect(await rm.deadLetters.list('relational')).toHaveLength(1);
+      expect(await redriveDeadLetters(rm.deadLetters, [rm.sink])).toEqual({ redriven: 0, failed: 1 });
+      expect(await rm.deadLetters.list()).toHaveLength(1);
+    });
+
+    it('awaits an order version: true once reached, false on timeout', async () => {
+      const rm = createSqlReadModel({ db, schema });
+      const v = expected.orders.get(orderStream('o001'))!.version;
+      expect(await rm.queries.awaitOrderVersion('o001', v, 50)).toBe(true);
+      expect(await rm.queries.awaitOrderVersion('o001', v + 1, 60)).toBe(false);
+    });
+    it('survives a crash mid-batch: nothing lost, nothing applied twice', async () => {
+      let commits = 0;
+      // The third batch fails after its writes, before its commit: the transaction rolls back.
+      const crashing: SqlExecutor = {
+        ...db,
+        query: (sql, params) => db.query(sql, params),
+        transaction: (fn) =>
+          db.transaction(async (tx) => {
+            const r = await fn(tx);
+            if (++commits === 3) throw new Error('killed mid-batch');
+            return r;
+          }),
+      };
+      const c = `${schema}_c`;
+      const { feed } = memoryFeed(history);
+      const first = createSqlReadModel({ db: crashing, schema: c });
+      await first.migrate();
+      const doomed = createCatchUpConsumer({ feed, sink: first.sink, deadLetters: first.deadLetters, batchSize: 10 });
+      await expect(doomed.runUntilCaughtUp()).rejects.toThrow('killed mid-batch');
+      const rm = createSqlReadModel({ db, schema: c });
+      expect(await rm.sink.checkpoint()).toBe(String(10).padStart(12, '0'));
+      await createCatchUpConsumer({ feed, sink: rm.sink, deadLetters: rm.deadLetters, batchSize: 10 }).runUntilCaughtUp();
+      for (const doc of expected.orders.values())
+        expect(await rm.queries.getOrder(doc.orderId)).toEqual(toOrderView(doc, expected.payments.get(paymentStream(doc.orderId))));
+      const [lines] = await db.query<{ n: unknown }>(`select count(*) as n from ${c}.order_lines`);
+      expect(Number(lines!.n)).toBe([...expected.orders.values()].reduce((n, d) => n + d.items.length, 0));
+    });
+
+    it('reports lag per projection and reaches zero once caught up', async () => {
+      const { feed, append } = memoryFeed(history);
+      const rm = createSqlReadModel({ db, schema });
+      const write = eventWriter();
+      append([customerRegistered(write, 'late', '2026-11-24T10:00:00.000Z')]);
+      const [lag] = await measureLag(feed, [rm.sink], { now: () => Date.parse('2026-11-24T10:00:02.000Z') });
+      expect(lag).toEqual({ projection: 'relational', eventsBehind: 1, capped: false, msBehind: 2000 });
+      await createCatchUpConsumer({ feed, sink: rm.sink, deadLetters: rm.deadLetters }).runUntilCaughtUp();
+      expect((await measureLag(feed, [rm.sink]))[0]).toMatchObject({ eventsBehind: 0, msBehind: 0 });
+    });
+
+    it('rebuilds into a shadow schema and swaps it in: the rebuilt model equals the live one', async () => {
+      const { feed, append } = memoryFeed(history);
+      const write = eventWriter();
+      append([customerRegistered(write, 'late', '2026-11-24T10:00:00.000Z')]);
+      const live = createSqlReadModel({ db, schema });
+      const ids = [...expected.orders.values()].map((d) => d.orderId);
+      const before = await Promise.all(ids.map((id) => live.queries.getOrder(id)));
+      const analyticsBefore = await live.queries.analyticsDetailed({});
+      const dry = await rebuildRelational({ db, feed, schema, dryRun: true, assumedEventsPerSecond: 100 });
+      expect(dry).toMatchObject({ events: history.length + 1, swapped: false, seconds: (history.length + 1) / 100 });
+      const progress: RebuildProgress[] = [];
+      const r = await rebuildRelational({ db, feed, schema, batchSize: 50, onProgress: (p) => progress.push(p) });
+      expect(r).toMatchObject({ events: history.length + 1, swapped: true, deadLettered: 0 });
+      expect(progress.at(-1)).toMatchObject({ applied: history.length + 1, total: history.length + 1 });
+      expect(await Promise.all(ids.map((id) => live.queries.getOrder(id)))).toEqual(before);
+      expect({ ...(await live.queries.analyticsDetailed({})), generatedAt: '' }).toEqual({ ...analyticsBefore, generatedAt: '' });
+      expect(await live.sink.checkpoint()).toBe(String(history.length + 1).padStart(12, '0'));
+      const schemas = await db.query<{ n: string }>(`select nspname as n from pg_namespace where nspname like $1`, [`${schema}%`]);
+      expect(schemas.map((x) => x.n).sort()).toEqual([schema, `${schema}_b`, `${schema}_c`]);
+    });
+  });
+};

@@ -1,0 +1,63 @@
+/*
+ * The warehouse. The analytics queries are plain SQL over five relations — `orders`, `order_lines`,
+ * `payments`, `feedback` (facts derived from the event lake) — so the same text serves DuckDB
+ * locally, Athena named queries and Redshift views. Only the prelude that derives those relations
+ * from the `events` rows (JSON functions, unnest) is engine-specific: `duckdbPrelude` here.
+ * Each query sees every event once: the prelude deduplicates by event id (the lake is at least once).
+ */
+
+/** DuckDB: views over the lake's Parquet files (`glob` = `<root>/events/**\/*.parquet`). */
+export const duckdbPrelude = (glob: string): string => `
+CREATE OR REPLACE VIEW events AS
+  SELECT DISTINCT ON (event_id) * FROM read_parquet('${glob.replaceAll("'", "''")}', hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW orders AS
+  WITH placed AS (
+    SELECT json_extract_string(payload, '$.orderId') AS order_id, json_extract_string(payload, '$.customerId') AS customer_id,
+           json_extract_string(payload, '$.currency') AS currency, CAST(json_extract(payload, '$.total') AS BIGINT) AS total,
+           substr(occurred_at, 1, 10) AS day, stream_id
+    FROM events WHERE type = 'OrderPlaced'),
+  last_status AS (
+    SELECT stream_id, arg_max(type, stream_version) AS last_type FROM events
+    WHERE type IN ('OrderPlaced', 'OrderConfirmed', 'OrderShipped', 'OrderDelivered', 'OrderCancelled') GROUP BY stream_id)
+  SELECT p.order_id, p.customer_id, p.currency, p.total, p.day,
+         CASE s.last_type WHEN 'OrderPlaced' THEN 'placed' WHEN 'OrderConfirmed' THEN 'confirmed' WHEN 'OrderShipped' THEN 'shipped'
+                          WHEN 'OrderDelivered' THEN 'delivered' ELSE 'cancelled' END AS status
+  FROM placed p JOIN last_status s USING (stream_id);
+CREATE OR REPLACE VIEW order_lines AS
+  SELECT json_extract_string(payload, '$.orderId') AS order_id, item.productId AS product_id, item.productName AS product_name,
+         item.quantity AS quantity, item.unitPrice AS unit_price
+  FROM (SELECT payload, unnest(from_json(json_extract(payload, '$.items'),
+          '[{"productId":"VARCHAR","productName":"VARCHAR","quantity":"BIGINT","unitPrice":"BIGINT"}]')) AS item
+        FROM events WHERE type = 'OrderPlaced');
+CREATE OR REPLACE VIEW payments AS
+  SELECT stream_id AS payment_id, arg_min(json_extract_string(payload, '$.customerId'), stream_version) AS customer_id,
+         CASE arg_max(type, stream_version) WHEN 'PaymentRequested' THEN 'requested' WHEN 'PaymentAuthorized' THEN 'authorized'
+           WHEN 'PaymentDeclined' THEN 'declined' WHEN 'PaymentCaptured' THEN 'captured' WHEN 'PaymentVoided' THEN 'voided' ELSE 'refunded' END AS status
+  FROM events WHERE type LIKE 'Payment%' GROUP BY stream_id;
+CREATE OR REPLACE VIEW feedback AS
+  SELECT json_extract_string(payload, '$.orderId') AS order_id, json_extract_string(payload, '$.customerId') AS customer_id,
+         CAST(json_extract(payload, '$.rating') AS INTEGER) AS rating, json_extract_string(payload, '$.category') AS category
+  FROM events WHERE type = 'FeedbackSubmitted';
+`;
+
+/** A paid order: the definition of revenue everywhere (relational model and warehouse alike). */
+const PAID = `status IN ('confirmed', 'shipped', 'delivered')`;
+
+export const warehouseQueries = {
+  revenue_by_day: `SELECT day, currency, SUM(total) AS amount, COUNT(*) AS orders FROM orders WHERE ${PAID} GROUP BY day, currency ORDER BY day, currency`,
+  orders_by_status: `SELECT status, COUNT(*) AS orders FROM orders GROUP BY status ORDER BY status`,
+  average_order_value: `SELECT currency, SUM(total) AS revenue, COUNT(*) AS orders, ROUND(CAST(SUM(total) AS DOUBLE PRECISION) / COUNT(*)) AS average_order_value
+FROM orders WHERE ${PAID} GROUP BY currency ORDER BY currency`,
+  top_products: `SELECT l.product_id, MAX(l.product_name) AS product_name, SUM(l.quantity) AS quantity, SUM(l.quantity * l.unit_price) AS revenue
+FROM order_lines l JOIN orders o ON o.order_id = l.order_id WHERE o.${PAID}
+GROUP BY l.product_id ORDER BY quantity DESC, l.product_id LIMIT 10`,
+  payment_rates: `SELECT COUNT(*) AS requested,
+  SUM(CASE WHEN status IN ('authorized', 'captured', 'voided', 'refunded') THEN 1 ELSE 0 END) AS authorized,
+  SUM(CASE WHEN status = 'declined' THEN 1 ELSE 0 END) AS declined,
+  CAST(SUM(CASE WHEN status IN ('authorized', 'captured', 'voided', 'refunded') THEN 1 ELSE 0 END) AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0) AS authorization_rate,
+  CAST(SUM(CASE WHEN status = 'declined' THEN 1 ELSE 0 END) AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0) AS decline_rate
+FROM payments`,
+  feedback_by_category: `SELECT category, COUNT(*) AS count, AVG(CAST(rating AS DOUBLE PRECISION)) AS average_rating FROM feedback GROUP BY category ORDER BY category`,
+} as const;
+
+export type WarehouseQuery = keyof typeof warehouseQueries;
