@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import { paymentStream } from '@strata/events';
+import type { SimulatedProviderConfig } from '../provider/provider.simulated.js';
+import { createSagaHarness, orderPaymentPair, type SagaHarness } from '../testing/sagaHarness.js';
+
+// The failure matrix, run on the ASL documents themselves through aws-local-stepfunctions, with
+// the real step handlers, the HTTP provider client and the simulated provider on loopback.
+let h: SagaHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+const setup = async (provider: SimulatedProviderConfig = {}, client: { maxAttempts?: number; timeoutMs?: number } = {}) => {
+  h = await createSagaHarness(provider, client);
+  return h;
+};
+const DAY = 24 * 3600 * 1000;
+
+const expectPair = async (harness: SagaHarness, orderId: string, order: string, payment: string) => {
+  const pair = await orderPaymentPair(harness.writeModel, orderId);
+  expect({ order: pair.order.status, payment: pair.payment.status }).toEqual({ order, payment });
+  expect(pair.consistent).toBe(true);
+  return pair;
+};
+const paymentEvents = async (harness: SagaHarness, id: string) => (await harness.writeModel.readHistory(paymentStream(id))).events.map((e) => e.type);
+const ok = async (result: Promise<E.Either<unknown, unknown>>) => expect(E.isRight(await result)).toBe(true);
+
+describe('payment saga on the ASL documents', () => {
+  it('happy path: authorize → confirm; ship, deliver → capture', async () => {
+    const s = await setup();
+    await s.placeOrder('o1', 1250);
+    await s.settle();
+    await expectPair(s, 'o1', 'confirmed', 'authorized');
+    await ok(s.writeModel.shipOrder({ orderId: 'o1', carrier: 'UPS', trackingNumber: '1Z' }, s.ctx('ship')));
+    await ok(s.writeModel.deliverOrder({ orderId: 'o1' }, s.ctx('deliver')));
+    await s.settle();
+    const { payment } = await expectPair(s, 'o1', 'delivered', 'captured');
+    expect(payment.status === 'captured' && payment.captured).toEqual({ amount: 2500, currency: 'USD' });
+    expect(s.sim.ledger()).toEqual([expect.objectContaining({ paymentId: 'o1', captured: 2500, voided: false })]);
+    expect(await paymentEvents(s, 'o1')).toEqual(['PaymentRequested', 'PaymentAuthorized', 'PaymentCaptured']);
+  });
+
+  it('decline → payment declined, order cancelled with the reason', async () => {
+    const s = await setup({ rules: [{ paymentIdPrefix: 'o-bad', decline: 'card declined' }] });
+    await s.placeOrder('o-bad', 100);
+    await s.settle();
+    const { order } = await expectPair(s, 'o-bad', 'cancelled', 'declined');
+    expect(order.status === 'cancelled' && order.reason).toBe('payment declined: card declined');
+    expect(s.sim.ledger()).toHaveLength(0);
+  });
+
+  it('transient errors then success: the ASL Retry outlasts the client retries', async () => {
+    const s = await setup({ rules: [{ paymentIdPrefix: 'o-flaky', failFirstAttempts: 3 }] }, { maxAttempts: 2 });
+    await s.placeOrder('o-flaky', 100);
+    await s.settle();
+    await expectPair(s, 'o-flaky', 'confirmed', 'authorized');
+    expect(s.sim.requests.authorize).toBe(4);
+    expect(s.sim.ledger()).toHaveLength(1);
+  });
+
+  it('timeout: a slow provider answer is retried with the same key and holds once', async () => {
+    const s = await setup({ rules: [{ paymentIdPrefix: 'o-slow', slowFirstAttempts: 1, slowMs: 400 }] }, { timeoutMs: 100 });
+    await s.placeOrder('o-slow', 100);
+    await s.settle();
+    await expectPair(s, 'o-slow', 'confirmed', 'authorized');
+    await new Promise((resolve) => setTimeout(resolve, 450)); // the abandoned first attempt completes
+    expect(s.sim.ledger()).toHaveLength(1);
+  });
+
+  it('provider outage → Failed state for an operator; a retry after the outage completes', async () => {
+    const s = await setup();
+    s.sim.setOutage(true);
+    await s.placeOrder('o-down', 100);
+    await s.settle();
+    await expectPair(s, 'o-down', 'placed', 'requested');
+    const failed = s.runner.executions().find((e) => e.name === 'PaymentRequest:o-down');
+    expect(failed).toMatchObject({ status: 'failed', error: { name: 'ProviderUnavailable' } });
+    s.sim.setOutage(false);
+    await expect(s.runner.retry('PaymentRequest:o-down').done).resolves.toMatchObject({ status: 'succeeded' });
+    await s.settle();
+    await expectPair(s, 'o-down', 'confirmed', 'authorized');
+  });
+
+  it('duplicate trigger: the same OrderPlaced delivered twice holds and records once', async () => {
+    const s = await setup();
+    await s.placeOrder('o-dup', 100);
+    await s.settle();
+    const placed = (await s.writeModel.readHistory('Order-o-dup')).events[0]!;
+    const event = { version: '0', id: placed.eventId, 'detail-type': placed.type, source: 'strata.orders', time: placed.occurredAt, resources: [], detail: placed } as const;
+    await Promise.all([s.runner.startFor(event)!.done, s.runner.startFor(event)!.done]);
+    await s.settle();
+    await expectPair(s, 'o-dup', 'confirmed', 'authorized');
+    expect(await paymentEvents(s, 'o-dup')).toEqual(['PaymentRequested', 'PaymentAuthorized']);
+    expect(s.sim.ledger()).toHaveLength(1);
+  });
+
+  it('cancellation racing authorization: the hold is voided, the order stays cancelled', async () => {
+    const s = await setup({ rules: [{ paymentIdPrefix: 'o-race', slowFirstAttempts: 1, slowMs: 300 }] });
+    await s.placeOrder('o-race', 100);
+    const saga = s.settle();
+    while (s.sim.requests.authorize === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await ok(s.writeModel.cancelOrder({ orderId: 'o-race', reason: 'changed my mind' }, s.ctx('cancel')));
+    await saga;
+    await s.settle();
+    const { payment } = await expectPair(s, 'o-race', 'cancelled', 'voided');
+    expect(payment.status === 'voided' && payment.reason).toBe('order cancelled');
+    expect(s.sim.ledger()).toEqual([expect.objectContaining({ voided: true, captured: 0 })]);
+  });
+
+  it('delivery after cancellation is refused and nothing is captured', async () => {
+    const s = await setup();
+    await s.placeOrder('o-late', 100);
+    await s.settle();
+    await ok(s.writeModel.cancelOrder({ orderId: 'o-late', reason: 'out of stock' }, s.ctx('cancel')));
+    await s.settle();
+    const delivered = await s.writeModel.deliverOrder({ orderId: 'o-late' }, s.ctx('deliver'));
+    expect(E.isLeft(delivered) && delivered.left._tag).toBe('OrderAlreadyCancelled');
+    await s.settle();
+    await expectPair(s, 'o-late', 'cancelled', 'voided');
+    expect(s.sim.ledger()).toEqual([expect.objectContaining({ voided: true, captured: 0 })]);
+  });
+
+  it('hold expiry: a hold neither captured nor voided by its expiry is voided and the unshipped order cancelled', async () => {
+    const s = await setup({ holdSeconds: 7 * 24 * 3600 });
+    s.now = new Date(Date.now() + 8 * DAY).toISOString(); // the saga's clock is past the provider's expiry
+    await s.placeOrder('o-exp', 100);
+    await s.settle();
+    const { payment } = await expectPair(s, 'o-exp', 'cancelled', 'voided');
+    expect(payment.status === 'voided' && payment.reason).toBe('authorization hold expired');
+    expect(s.sim.ledger()).toEqual([expect.objectContaining({ voided: true })]);
+  });
+
+  it('a hold that has not expired is left alone by the expiry path', async () => {
+    const s = await setup();
+    await s.placeOrder('o-fresh', 100);
+    await s.settle();
+    expect(s.runner.executions().find((e) => e.workflow === 'HoldExpiry')).toMatchObject({ status: 'succeeded', output: expect.objectContaining({ expiry: { voided: false } }) });
+    await expectPair(s, 'o-fresh', 'confirmed', 'authorized');
+  });
+});
