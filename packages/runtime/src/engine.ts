@@ -193,7 +193,21 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     parts.push(`lake: Parquet in ${config.lakeDir} (DuckDB warehouse)`);
   }
 
-  const workflows = await createWorkflows({ config, logger, writeModel, enabled: options.workflows ?? true });
+  const workflows = await createWorkflows({
+    config,
+    logger,
+    writeModel,
+    enabled: options.workflows ?? true,
+    unsettledOrders: async () => {
+      const s = `"${readModel.schema}"`;
+      const rows = await stores.readDb.query<{ order_id: string }>(
+        `select o.order_id from ${s}.orders o left join ${s}.payments p on p.order_id = o.order_id
+          where o.status <> 'cancelled' and (p.status is null or p.status in ('requested', 'authorized'))
+             or o.status = 'cancelled' and p.status in ('requested', 'authorized')`,
+      );
+      return rows.map((r) => r.order_id);
+    },
+  });
   closers.push(workflows.close);
   parts.push(...workflows.describe);
 

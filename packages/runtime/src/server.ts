@@ -12,9 +12,8 @@ export interface RunningServer {
 /** Serves a Hono app on Node; resolves once listening. Port 0 picks a free port. */
 export const listen = (app: Hono, port: number, host: string): Promise<RunningServer> =>
   new Promise((resolve, reject) => {
-    let server: ServerType;
     const onError = (err: Error) => reject(err);
-    server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+    const server: ServerType = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
       server.off('error', onError);
       const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
       resolve({

@@ -5,9 +5,11 @@
  */
 import type { DomainEnvelope } from '@strata/events';
 import type { WriteModel } from '@strata/write-model';
-import { createHttpPaymentProvider } from '@strata/workflows/provider/provider.http';
+import { join, resolve } from 'node:path';
+import { createHttpPaymentProvider, createLocalBus, createNotificationConsumer, dedupByEventId } from '@strata/workflows';
+import { createOutboxNotifier } from '@strata/workflows/notifications/notifier.outbox';
 import { startSimulatedProvider, type SimulatedProvider } from '@strata/workflows/provider/provider.simulated';
-import { createLocalBus } from '@strata/workflows/routing/localBus';
+import { recoverSagas } from '@strata/workflows/saga/recover';
 import { createSagaRunner, type SagaRunner } from '@strata/workflows/saga/runner';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -23,7 +25,16 @@ export interface Workflows {
   close(): Promise<void>;
 }
 
-export const createWorkflows = async (o: { config: Config; logger: Logger; writeModel: WriteModel; enabled: boolean }): Promise<Workflows> => {
+export interface WorkflowsDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly writeModel: WriteModel;
+  readonly enabled: boolean;
+  /** Orders whose payment is not settled (from the relational read model): sagas to recover on start. */
+  readonly unsettledOrders: () => Promise<readonly string[]>;
+}
+
+export const createWorkflows = async (o: WorkflowsDeps): Promise<Workflows> => {
   if (!o.enabled) {
     return { describe: [], publish: async () => undefined, start: async () => undefined, settled: async () => undefined, close: async () => undefined };
   }
@@ -44,11 +55,23 @@ export const createWorkflows = async (o: { config: Config; logger: Logger; write
     onDeadLetter: (d) => log.error('bus delivery dead-lettered', { target: d.target, eventId: d.event.detail.eventId, err: d.error }),
   });
   saga.subscribe(bus);
+  const outbox = join(resolve(o.config.dataDir), 'outbox');
+  bus.subscribe('CustomerNotifications', dedupByEventId(createNotificationConsumer({ notifier: createOutboxNotifier(outbox), writeModel: o.writeModel })));
   return {
-    describe: [`payments: ${o.config.providerUrl ? `provider at ${o.config.providerUrl}` : `simulated provider at ${providerUrl}`}; saga on aws-local-stepfunctions`],
+    describe: [
+      `payments: ${o.config.providerUrl ? `provider at ${o.config.providerUrl}` : `simulated provider at ${providerUrl}`}; saga on aws-local-stepfunctions`,
+      `notifications: outbox folder ${join(o.config.dataDir, 'outbox')}`,
+    ],
     saga,
     publish: (events) => bus.publish(events),
-    start: async () => undefined,
+    // A crash may have interrupted sagas: resume or compensate them (every step is idempotent).
+    async start() {
+      const orders = await o.unsettledOrders();
+      if (orders.length === 0) return;
+      const recovered = await recoverSagas(orders, { writeModel: o.writeModel, runner: saga });
+      const acted = recovered.filter((r) => r.action.kind !== 'none');
+      if (acted.length > 0) log.info('recovered sagas interrupted by a restart', { count: acted.length, orders: acted.map((r) => r.orderId) });
+    },
     settled: () => saga.settled(),
     async close() {
       saga.stop();

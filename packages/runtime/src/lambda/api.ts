@@ -1,4 +1,17 @@
-// PLACEHOLDER written by the infra helper so the CDK app can bundle this entry; the lead replaces it.
-export const handler = async (event: unknown): Promise<unknown> => {
-  throw new Error('api Lambda entry not implemented yet: ' + typeof event);
+/**
+ * The REST API behind API Gateway (REST API, Lambda proxy integration): the same Hono app as
+ * `strata start`, through Hono's AWS Lambda adapter. The engine is built on the cold start.
+ */
+import { lambdaHandler } from '@strata/api';
+import type { Engine } from '../engine.js';
+import { lambdaEngine, once } from './coldStart.js';
+
+type Handle = ReturnType<typeof lambdaHandler>;
+
+export const createApiHandler = (engine: () => Promise<Engine>): Handle => {
+  const handle = once(async () => lambdaHandler((await engine()).app));
+  return async (event, context) => (await handle())(event, context);
 };
+
+/** Lambda entry point (`handler` export, see infra's `LambdaEntry.api`). */
+export const handler = createApiHandler(lambdaEngine);

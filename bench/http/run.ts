@@ -1,0 +1,245 @@
+/**
+ * HTTP benchmark (issue 3): autocannon against a real `strata start` (the built CLI, as a user runs
+ * it) on PGlite and on PostgreSQL — `POST /orders` and `GET /orders/{id}` at 8 and 32 connections —
+ * beside the raw append rate of the same store engine measured in the same run (the store port's
+ * `append` of one OrderPlaced commit, 8 writers, no HTTP, no projections).
+ *
+ *   pnpm bench:http       (BENCH_SECONDS=5 per case; DATABASE_URL for the PostgreSQL cases)
+ *
+ * Prints progress on stderr and one JSON line per case on stdout:
+ * {"bench":"http","store","route","connections","requests_per_s","p50_ms","p99_ms","raw_store_commands_per_s","ratio"}
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { GENESIS_HASH, expectVersion, fingerprint, orderStream, type EventStore, type NewEvent } from '@strata/events';
+import { createPgliteEventStore } from '@strata/write-model/pglite';
+import { createPostgresEventStore } from '@strata/write-model/postgres';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = [8, 32] as const;
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const uid = (): string => crypto.randomUUID();
+const cli = resolve(import.meta.dirname, '../../packages/runtime/dist/cli.js');
+
+const freePort = (): Promise<number> =>
+  new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+
+const orderBody = (userId: string) =>
+  JSON.stringify({
+    userId,
+    items: [
+      { productId: 'NEWPROD001', productName: 'Fresh Product', quantity: 2, price: 25.0 },
+      { productId: 'NEWPROD002', productName: 'Another Item', quantity: 1, price: 49.5 },
+    ],
+    shippingAddress: { street: '789 New Deploy Ave', city: 'CloudNine', zipCode: '11223', country: 'DE' },
+  });
+
+// ── raw store rate: the same engine through the store port, 8 writers, one event per command ──────
+const rawAppendRate = async (store: EventStore): Promise<number> => {
+  const deadline = Date.now() + SECONDS * 1000;
+  let commands = 0;
+  const writer = async () => {
+    while (Date.now() < deadline) {
+      const orderId = uid();
+      const events: NewEvent[] = [
+        {
+          eventId: uid(),
+          type: 'OrderPlaced',
+          schemaVersion: 2,
+          data: {
+            orderId,
+            customerId: uid(),
+            items: [
+              { productId: 'NEWPROD001', productName: 'Fresh Product', quantity: 2, unitPrice: 2500 },
+              { productId: 'NEWPROD002', productName: 'Another Item', quantity: 1, unitPrice: 4950 },
+            ],
+            shippingAddress: { street: '789 New Deploy Ave', city: 'CloudNine', zipCode: '11223', country: 'DE' },
+            currency: 'USD',
+            total: 9950,
+          },
+        },
+      ];
+      const commandId = uid();
+      await store.append({
+        streamId: orderStream(orderId),
+        expected: expectVersion(0, GENESIS_HASH),
+        events,
+        meta: { occurredAt: new Date().toISOString(), actor: { kind: 'system', id: 'bench' }, causationId: commandId, correlationId: commandId, commandId, commandFingerprint: fingerprint(commandId) },
+      });
+      commands++;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, writer));
+  return commands / SECONDS;
+};
+
+// ── a started runtime ────────────────────────────────────────────────────────────────────────────
+interface Runtime {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const startRuntime = async (env: Record<string, string>): Promise<Runtime> => {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [cli, 'start'], {
+    env: { ...process.env, ...env, STRATA_PORT: String(port), STRATA_LOG_LEVEL: 'warn', STRATA_RATE_LIMIT_PER_MINUTE: '1000000' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`strata start exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error('strata start did not answer /health within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+};
+
+const json = async (res: Response): Promise<Record<string, unknown>> => (await res.json()) as Record<string, unknown>;
+
+const signIn = async (url: string): Promise<{ token: string; userId: string }> => {
+  const email = `bench-${uid()}@example.com`;
+  const password = 'ComplexP@ss1234';
+  const reg = await json(await fetch(`${url}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, firstName: 'Bench', lastName: 'Mark', phoneNumber: '+11234567890' }) }));
+  const login = await json(await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) }));
+  return { token: String(login.idToken), userId: String(reg.userSub) };
+};
+
+const cannon = (opts: autocannon.Options): Promise<autocannon.Result> =>
+  new Promise((ok, fail) => {
+    autocannon(opts, (err, result) => (err ? fail(err) : ok(result)));
+  });
+
+interface Case {
+  readonly store: 'pglite' | 'postgres';
+  readonly env: Record<string, string>;
+  readonly rawStore: () => Promise<{ store: EventStore; close: () => Promise<void> }>;
+}
+
+const runCase = async (c: Case): Promise<void> => {
+  log(`── ${c.store}: raw store append rate (${SECONDS} s, 8 writers)`);
+  const raw = await c.rawStore();
+  const rawRate = await rawAppendRate(raw.store);
+  await raw.close();
+  log(`   raw: ${rawRate.toFixed(0)} commands/s`);
+
+  const runtime = await startRuntime(c.env);
+  try {
+    const { token, userId } = await signIn(runtime.url);
+    const headers = { authorization: token, 'content-type': 'application/json' };
+    const created = await json(await fetch(`${runtime.url}/orders`, { method: 'POST', headers, body: orderBody(userId) }));
+    const orderId = String(created.orderId);
+    for (const connections of CONNECTIONS) {
+      for (const route of ['POST /orders', 'GET /orders/{id}'] as const) {
+        log(`── ${c.store}: ${route} at ${connections} connections (${SECONDS} s)`);
+        const result = await cannon({
+          url: runtime.url,
+          connections,
+          duration: SECONDS,
+          requests: [
+            route === 'POST /orders'
+              ? { method: 'POST', path: '/orders', headers, body: orderBody(userId) }
+              : { method: 'GET', path: `/orders/${orderId}`, headers: { authorization: token } },
+          ],
+        });
+        const ok = result['2xx'];
+        const bad = result.non2xx + result.errors + result.timeouts;
+        if (bad > 0) log(`   ${bad} requests were not 2xx (non2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
+        const rps = ok / SECONDS;
+        log(`   ${rps.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
+        process.stdout.write(
+          `${JSON.stringify({
+            bench: 'http',
+            store: c.store,
+            route,
+            connections,
+            requests_per_s: Math.round(rps),
+            p50_ms: result.latency.p50,
+            p99_ms: result.latency.p99,
+            raw_store_commands_per_s: Math.round(rawRate),
+            ratio: route === 'POST /orders' ? Number((rps / rawRate).toFixed(3)) : null,
+          })}\n`,
+        );
+      }
+    }
+  } finally {
+    await runtime.stop();
+  }
+};
+
+const main = async () => {
+  const dirs: string[] = [];
+  const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'strata-bench-http-'));
+    dirs.push(d);
+    return d;
+  };
+  const cases: Case[] = [
+    {
+      store: 'pglite',
+      env: { STRATA_STORE: 'pglite', DATABASE_URL: '', STRATA_DATA_DIR: tmp() },
+      rawStore: async () => {
+        const store = await createPgliteEventStore({ dataDir: join(tmp(), 'pg') });
+        return { store, close: () => store.close() };
+      },
+    },
+  ];
+  const databaseUrl = process.env.DATABASE_URL;
+  const dbName = `strata_bench_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = databaseUrl ? new pg.Client({ connectionString: databaseUrl }) : undefined;
+  if (databaseUrl && admin) {
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+    const u = new URL(databaseUrl);
+    u.pathname = `/${dbName}`;
+    const url = u.toString();
+    cases.push({
+      store: 'postgres',
+      env: { STRATA_STORE: 'postgres', DATABASE_URL: url, STRATA_DATA_DIR: tmp() },
+      rawStore: async () => {
+        const pool = new pg.Pool({ connectionString: url, max: 8 });
+        const store = await createPostgresEventStore({ pool, schema: 'bench_raw' });
+        return { store, close: async () => { await store.close(); await pool.end(); } };
+      },
+    });
+  } else log('DATABASE_URL not set: skipping the PostgreSQL cases');
+  try {
+    for (const c of cases) await runCase(c);
+  } finally {
+    if (admin) {
+      await admin.query(`drop database if exists ${dbName} with (force)`);
+      await admin.end();
+    }
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+};
+
+main().catch((err: unknown) => {
+  log(`bench failed: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+/**
+ * What the Lambda entries compose once per execution environment (the cold start) and reuse on
+ * every warm invocation.
+ */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { withDatabaseUrl } from '../aws/databaseSecret.js';
+import { loadConfig, type Config } from '../config.js';
+import { buildEngine, type Engine } from '../engine.js';
+import { createLogger, type Logger } from '../logger.js';
+
+/** Memoises an async factory; a failed attempt is forgotten so the next invocation tries again. */
+export const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= make().catch((err: unknown) => {
+      value = undefined;
+      throw err;
+    });
+    return value;
+  };
+};
+
+/** The configuration from the environment, with `DATABASE_URL` from the RDS secret when needed. */
+export const lambdaConfig = once(async (): Promise<{ config: Config; logger: Logger }> => {
+  const config = loadConfig(await withDatabaseUrl(process.env, () => new SecretsManagerClient({})));
+  return { config, logger: createLogger(config.logLevel) };
+});
+
+/**
+ * The engine as the API and the projector use it on AWS: no local bus or saga (EventBridge and
+ * Step Functions do that) and no Parquet lake (Firehose writes S3).
+ */
+export const lambdaEngine = once(async (): Promise<Engine> => {
+  const { config, logger } = await lambdaConfig();
+  return buildEngine(config, logger, { workflows: false, lake: false });
+});

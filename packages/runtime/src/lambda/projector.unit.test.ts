@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
+import { PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { createSqlReadModel, type SqlReadModel } from '@strata/projections';
+import { pgliteExecutor } from '@strata/projections/pglite';
+import { createFirehoseLakeSink, LakeDeliveryError, type FirehoseClientLike } from '../aws/firehoseLake.js';
+import { createLogger } from '../logger.js';
+import { createProjectorHandler } from './projector.js';
+import { placedAndCancelledOrder } from './testkit.js';
+
+/** Records every PutRecordBatch; refuses the first record of the first `refusals` calls. */
+const fakeFirehose = (refusals = 0) => {
+  const calls: PutRecordBatchCommand[] = [];
+  const client: FirehoseClientLike = {
+    async send(command) {
+      calls.push(command);
+      const n = command.input.Records?.length ?? 0;
+      const refuse = calls.length <= refusals;
+      return { FailedPutCount: refuse ? 1 : 0, RequestResponses: Array.from({ length: n }, (_, i) => (refuse && i === 0 ? { ErrorCode: 'ServiceUnavailableException' } : { RecordId: `r${i}` })) };
+    },
+  };
+  const records = () => calls.flatMap((c) => (c.input.Records ?? []).map((r) => JSON.parse(new TextDecoder().decode(r.Data)) as Record<string, unknown>));
+  return { client, calls, records };
+};
+
+describe('projector Lambda entry on hand-made DynamoDB Streams records', () => {
+  let lite: PGlite;
+  let readModel: SqlReadModel;
+
+  beforeAll(async () => {
+    lite = await PGlite.create();
+    readModel = createSqlReadModel({ db: pgliteExecutor(lite) });
+    await readModel.migrate();
+  });
+  afterAll(async () => {
+    await lite.close();
+  });
+
+  it('writes the relational rows and puts one lake record per event to Firehose, idempotently', async () => {
+    const { records, events } = await placedAndCancelledOrder('o-proj-1');
+    const firehose = fakeFirehose();
+    const lake = createFirehoseLakeSink({ client: firehose.client, deliveryStreamName: 'strata-lake', backoffMs: 0 });
+    const handler = createProjectorHandler(async () => ({ sinks: [readModel.sink, lake], deadLetters: readModel.deadLetters, logger: createLogger('silent') }));
+
+    expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
+    expect(await readModel.queries.getOrder('o-proj-1')).toMatchObject({ status: 'cancelled', total: 2997, currency: 'EUR', cancelReason: 'changed my mind', version: 2 });
+    // A redelivered batch (Lambda retries) changes nothing in the read model.
+    expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
+    expect(await readModel.queries.getOrder('o-proj-1')).toMatchObject({ status: 'cancelled', version: 2 });
+
+    expect(firehose.calls[0]?.input.DeliveryStreamName).toBe('strata-lake');
+    const first = firehose.records().slice(0, events.length);
+    expect(first.map((r) => r.event_id)).toEqual(events.map((e) => e.eventId));
+    expect(first[0]).toMatchObject({ type: 'OrderPlaced', dt: '2026-11-24', stream_id: 'Order-o-proj-1', stream_version: 1, actor_kind: 'system' });
+    expect(typeof first[0]?.payload).toBe('string');
+  });
+
+  it('reports the failing record and every later one when a sink fails', async () => {
+    const { records } = await placedAndCancelledOrder('o-proj-2');
+    const failing = { name: 'broken', apply: async () => Promise.reject(new Error('down')), checkpoint: async () => '' };
+    const handler = createProjectorHandler(async () => ({ sinks: [failing], deadLetters: readModel.deadLetters, logger: createLogger('silent') }));
+    expect(await handler({ Records: records })).toEqual({ batchItemFailures: records.map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber })) });
+  });
+});
+
+describe('Firehose lake sink', () => {
+  it('sends again only the records Firehose refused', async () => {
+    const { events } = await placedAndCancelledOrder('o-lake-1');
+    const firehose = fakeFirehose(1);
+    const lake = createFirehoseLakeSink({ client: firehose.client, deliveryStreamName: 'lake', backoffMs: 0 });
+    await lake.apply(events as never);
+    expect(firehose.calls).toHaveLength(2);
+    expect(firehose.calls[1]?.input.Records).toHaveLength(1);
+    expect(firehose.records().map((r) => r.event_id)).toEqual([...events.map((e) => e.eventId), events[0]!.eventId]);
+  });
+
+  it('gives up with a typed error after its attempts', async () => {
+    const { events } = await placedAndCancelledOrder('o-lake-2');
+    const lake = createFirehoseLakeSink({ client: fakeFirehose(10).client, deliveryStreamName: 'lake', maxAttempts: 2, backoffMs: 0 });
+    await expect(lake.apply(events as never)).rejects.toBeInstanceOf(LakeDeliveryError);
+  });
+});
