@@ -51,6 +51,8 @@ export interface CatchUpConsumer {
   runUntilCaughtUp(): Promise<{ applied: number; deadLettered: number }>;
   /** Polls in the background until `stop()`. */
   start(): void;
+  /** Ends the idle pause now: new events were just committed in this process. */
+  poke(): void;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export const createCatchUpConsumer = (o: CatchUpConsumerOptions): CatchUpConsume
   let running: Promise<void> | undefined;
   let stopping = false;
   let wake: (() => void) | undefined;
+  let poked = false;
 
   const runOnce = async (): Promise<BatchReport> => {
     const after = await o.sink.checkpoint();
@@ -102,9 +105,11 @@ export const createCatchUpConsumer = (o: CatchUpConsumerOptions): CatchUpConsume
     let backoff = idleMs;
     while (!stopping) {
       try {
+        poked = false;
         const r = await runOnce();
         backoff = idleMs;
-        if (r.caughtUp && !stopping) await sleep(idleMs);
+        // A poke during the page means more events may be waiting: read again at once.
+        if (r.caughtUp && !stopping && !poked) await sleep(idleMs);
       } catch (error) {
         o.onError?.(error);
         backoff = Math.min(backoff * 2, 5_000);
@@ -116,6 +121,10 @@ export const createCatchUpConsumer = (o: CatchUpConsumerOptions): CatchUpConsume
   return {
     runOnce,
     runUntilCaughtUp,
+    poke() {
+      poked = true;
+      wake?.();
+    },
     start() {
       if (running !== undefined) return;
       stopping = false;

@@ -164,7 +164,19 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
   const stores = await openStores(config);
   closers.push(stores.close);
   const parts = [...stores.describe];
-  const { store: eventStore, feed } = stores;
+  const { feed } = stores;
+  // Every commit made in this process wakes the consumers at once (instead of waiting for their
+  // next poll), so read-your-writes and the saga see new events within a page read.
+  let pokeConsumers = (): void => undefined;
+  const eventStore: EventStore = {
+    append: async (request) => {
+      const result = await stores.store.append(request);
+      if (!result.duplicate) pokeConsumers();
+      return result;
+    },
+    readStream: (streamId, opts) => stores.store.readStream(streamId, opts),
+    close: () => stores.store.close(),
+  };
   const writeModel = createWriteModel({ eventStore });
 
   const readModel = createSqlReadModel({ db: stores.readDb });
@@ -242,6 +254,9 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
       },
     }),
   }));
+  pokeConsumers = () => {
+    for (const c of consumers) c.consumer.poke();
+  };
   // Lake files are flushed on a timer too, so analysts see recent events without waiting for 500.
   let lakeTimer: NodeJS.Timeout | undefined;
 
