@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, redact } from './config.js';
 import { createLogger } from './logger.js';
 import { onShutdownSignal } from './server.js';
 import { startStrata } from './start.js';
-import { runDlqCommand, runReplayCommand } from './operations.js';
+import { runDlqCommand, runGrantCommand, runReplayCommand } from './operations.js';
 
 const HELP = `strata — event-sourced order and payment engine
 
@@ -21,6 +21,7 @@ Commands:
          --dry-run               only count events and estimate the time
   dlq list                       show dead-lettered events with their errors
   dlq redrive [--projection <p>] retry dead-lettered events (all, or one projection's)
+  grant --user <sub> --role <r>  give a user a role: admin, analyst, auditor (stop the engine first)
   config                         print the resolved configuration (secrets hidden)
   help                           this text
 
@@ -56,6 +57,11 @@ export const main = async (argv: readonly string[]): Promise<number> => {
         const { values } = parseArgs({ args: more, options: { projection: { type: 'string' } }, strict: true });
         if (sub !== 'list' && sub !== 'redrive') throw new UsageError('dlq needs list or redrive');
         return await runDlqCommand(loadConfig(), sub, values.projection);
+      }
+      case 'grant': {
+        const { values } = parseArgs({ args: [...rest], options: { user: { type: 'string' }, role: { type: 'string' } }, strict: true });
+        if (!values.user || !values.role) throw new UsageError('grant needs --user <userSub> and --role <role>');
+        return await runGrantCommand(loadConfig(), values.user, values.role);
       }
       case 'config': {
         const config = loadConfig();

@@ -5,6 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { isRole } from '@strata/api';
 import { rebuildRelational, redriveDeadLetters, type RebuildProgress } from '@strata/projections';
 import type { Config } from './config.js';
 import { buildEngine } from './engine.js';
@@ -14,8 +16,8 @@ export const REPLAYABLE = ['relational'] as const;
 
 export const pidFile = (config: Config): string => join(resolve(config.dataDir), 'strata.pid');
 
-const assertDataFolderFree = (config: Config): void => {
-  if (config.store.kind !== 'pglite') return;
+const assertDataFolderFree = (config: Config, why: 'store' | 'users' = 'store'): void => {
+  if (why === 'store' ? config.store.kind !== 'pglite' : config.identity.kind !== 'local') return;
   const file = pidFile(config);
   if (!existsSync(file)) return;
   const pid = Number(readFileSync(file, 'utf8'));
@@ -79,6 +81,31 @@ export const runDlqCommand = async (config: Config, sub: 'list' | 'redrive', pro
     const sinks = engine.consumers.map((c) => c.sink);
     const result = await redriveDeadLetters(store, sinks, projection === undefined ? {} : { projection });
     process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+};
+
+/**
+ * `strata grant --user <userSub> --role <role>`: gives a user a role (admin, analyst, auditor,
+ * customer). Locally the users file is owned by the running engine, so stop it first; the user
+ * signs in again to get a token with the new role. With Cognito this adds the user to the group.
+ */
+export const runGrantCommand = async (config: Config, userSub: string, role: string): Promise<number> => {
+  if (!isRole(role)) {
+    process.stderr.write(`strata: unknown role ${JSON.stringify(role)}; roles: customer, admin, analyst, auditor\n`);
+    return 64;
+  }
+  assertDataFolderFree(config, 'users');
+  const engine = await buildEngine(config, createLogger('warn'), { workflows: false, lake: false });
+  try {
+    const result = await engine.identity.assignRole(userSub, role);
+    if (E.isLeft(result)) {
+      process.stderr.write(`strata: ${result.left.message}\n`);
+      return 1;
+    }
+    process.stdout.write(`granted ${role} to ${userSub}; sign in again for a token that carries it\n`);
     return 0;
   } finally {
     await engine.close();
