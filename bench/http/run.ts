@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { GENESIS_HASH, expectVersion, fingerprint, orderStream, type EventStore, type NewEvent } from '@strata/events';
+import { GENESIS_HASH, expectVersion, orderStream, type EventStore } from '@strata/events';
+import { commandEvents, commandMeta } from '../orders.js';
 import { createPgliteEventStore } from '@strata/write-model/pglite';
 import { createPostgresEventStore } from '@strata/write-model/postgres';
 
@@ -54,31 +55,7 @@ const rawAppendRate = async (store: EventStore): Promise<number> => {
   const writer = async () => {
     while (Date.now() < deadline) {
       const orderId = uid();
-      const events: NewEvent[] = [
-        {
-          eventId: uid(),
-          type: 'OrderPlaced',
-          schemaVersion: 2,
-          data: {
-            orderId,
-            customerId: uid(),
-            items: [
-              { productId: 'NEWPROD001', productName: 'Fresh Product', quantity: 2, unitPrice: 2500 },
-              { productId: 'NEWPROD002', productName: 'Another Item', quantity: 1, unitPrice: 4950 },
-            ],
-            shippingAddress: { street: '789 New Deploy Ave', city: 'CloudNine', zipCode: '11223', country: 'DE' },
-            currency: 'USD',
-            total: 9950,
-          },
-        },
-      ];
-      const commandId = uid();
-      await store.append({
-        streamId: orderStream(orderId),
-        expected: expectVersion(0, GENESIS_HASH),
-        events,
-        meta: { occurredAt: new Date().toISOString(), actor: { kind: 'system', id: 'bench' }, causationId: commandId, correlationId: commandId, commandId, commandFingerprint: fingerprint(commandId) },
-      });
+      await store.append({ streamId: orderStream(orderId), expected: expectVersion(0, GENESIS_HASH), events: commandEvents(orderId, 1), meta: commandMeta() });
       commands++;
     }
   };
