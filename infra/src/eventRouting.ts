@@ -3,11 +3,15 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { RouteTarget, RoutingPattern, RoutingRule } from '@strata/workflows/routing/rules';
 import { Construct } from 'constructs';
 
-export type RouteDestination = sfn.IStateMachine | lambda.IFunction;
+/**
+ * A Lambda function. The workflows are reached through the saga starter, never as direct Step
+ * Functions targets: a rule hands its target the whole event, and the ASL documents expect the
+ * saga input derived from it.
+ */
+export type RouteDestination = lambda.IFunction;
 
 export interface EventRoutingProps {
   /** Event bus name. */
@@ -61,6 +65,6 @@ export class EventRouting extends Construct {
   private target(destination: RouteDestination): events.IRuleTarget {
     const delivery = { deadLetterQueue: this.deadLetterQueue, retryAttempts: 20, maxEventAge: Duration.hours(24) };
     // The whole event is the input, as the local bus hands it to targets (`BusEvent`).
-    return 'stateMachineArn' in destination ? new targets.SfnStateMachine(destination, delivery) : new targets.LambdaFunction(destination, delivery);
+    return new targets.LambdaFunction(destination, delivery);
   }
 }

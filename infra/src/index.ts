@@ -13,7 +13,7 @@ export { AuditLog } from './auditLog.js';
 export { OrderApi, type OrderApiProps } from './orderApi.js';
 export { StreamConsumer, type StreamConsumerProps } from './streamConsumer.js';
 export { EventRouting, toCdkPattern, type EventRoutingProps, type RouteDestination } from './eventRouting.js';
-export { PaymentWorkflow, ASL_DIR, deployableAsl, type PaymentWorkflowProps } from './paymentWorkflow.js';
+export { PaymentWorkflow, ASL_DIR, DEPLOYED_WORKFLOW_TYPES, deployableAsl, type PaymentWorkflowProps } from './paymentWorkflow.js';
 export { Notifications, type NotificationsProps } from './notifications.js';
 export { Observability, type ObservabilityProps } from './observability.js';
 export { StrataFunction, type StrataFunctionProps } from './strataFunction.js';

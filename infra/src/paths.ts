@@ -29,5 +29,6 @@ export const LambdaEntry = {
   paymentStep: 'packages/runtime/src/lambda/paymentStep.ts',
   notification: 'packages/runtime/src/lambda/notification.ts',
   publisher: 'packages/runtime/src/lambda/publisher.ts',
+  sagaStarter: 'packages/runtime/src/lambda/sagaStarter.ts',
 } as const;
 export type LambdaEntry = keyof typeof LambdaEntry;

@@ -58,34 +58,43 @@ export class ServiceStack extends Stack {
         [EnvKey.userPoolId]: identity.userPool.userPoolId,
         [EnvKey.userPoolClientId]: identity.client.userPoolClientId,
         [EnvKey.logLevel]: 'info',
+        // The only writable folder on Lambda; nothing is kept there between cold starts.
+        [EnvKey.dataDir]: '/tmp/strata',
         ...environment,
       },
     });
 
     const api = new OrderApi(this, 'OrderApi', { function: fn() });
     table.grantReadWriteData(api.function);
+    // `/ready` and `/metrics` measure the projections' lag on the table's stream.
+    table.grantStreamRead(api.function);
     database.secret.grantRead(api.function);
     identity.grantUserAdministration(api.function);
 
     const projector = new StreamConsumer(this, 'Projector', { table, function: { ...fn({ [EnvKey.lakeStream]: lake.deliveryStream.ref }), entry: 'projector' } });
     database.secret.grantRead(projector.function);
+    // The engine the projector shares with the API checks the table on its cold start.
+    table.grantReadData(projector.function);
     lake.grantPutRecords(projector.function);
 
     const payments = new PaymentWorkflow(this, 'PaymentWorkflow', {
       stepFunction: fn(props.providerUrl === undefined ? {} : { [EnvKey.providerUrl]: props.providerUrl }),
+      starterFunction: fn(),
     });
     table.grantReadWriteData(payments.stepHandler);
     const machines = payments.stateMachines;
 
     const notifications = new Notifications(this, 'Notifications', { function: fn() });
+    // The recipient is the order's customer, read from the order stream.
+    table.grantReadData(notifications.function);
 
     const routing = new EventRouting(this, 'EventRouting', {
       busName: `${props.projectName}-events`,
       rules: props.rules,
       destinations: {
-        PaymentRequestWorkflow: machines.PaymentRequest,
-        PaymentReleaseWorkflow: machines.PaymentRelease,
-        HoldExpiryWorkflow: machines.HoldExpiry,
+        PaymentRequestWorkflow: payments.starter,
+        PaymentReleaseWorkflow: payments.starter,
+        HoldExpiryWorkflow: payments.starter,
         CustomerNotifications: notifications.function,
       },
     });
@@ -97,7 +106,7 @@ export class ServiceStack extends Stack {
     this.observability = new Observability(this, 'Observability', {
       api: api.api,
       projector: projector.function,
-      functions: { api: api.function, projector: projector.function, publisher: publisher.function, paymentStep: payments.stepHandler, notification: notifications.function },
+      functions: { api: api.function, projector: projector.function, publisher: publisher.function, paymentStep: payments.stepHandler, sagaStarter: payments.starter, notification: notifications.function },
       stateMachines: machines,
       deadLetterQueues: { projector: projector.deadLetterQueue, publisher: publisher.deadLetterQueue, routing: routing.deadLetterQueue },
       table,

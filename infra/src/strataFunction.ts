@@ -24,9 +24,12 @@ export interface StrataFunctionProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+/** Packages only the local runtime loads (PGlite, DuckDB): left out of every Lambda bundle. */
+export const EMBEDDED_ONLY_MODULES = ['@electric-sql/pglite', '@duckdb/node-api'] as const;
+
 /**
  * A runtime entry point as a Lambda function: Node 22 on arm64, bundled locally by esbuild (no
- * Docker) as ESM, X-Ray traced, in the VPC's private subnets, with its own log group and retention.
+ * Docker) as CommonJS, X-Ray traced, in the VPC's private subnets, with its own log group and retention.
  */
 export class StrataFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: StrataFunctionProps) {
@@ -45,16 +48,20 @@ export class StrataFunction extends NodejsFunction {
       vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [props.securityGroup],
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      // The runtime's CA bundle holds the RDS certificates; Node 20+ runtimes load it only when asked.
+      environment: { NODE_OPTIONS: '--enable-source-maps', NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem', ...props.environment },
       bundling: {
         forceDockerBundling: false,
-        format: OutputFormat.ESM,
+        // CommonJS on purpose: the engine reaches its embedded parts (PGlite, DuckDB) through dynamic
+        // imports that never run on AWS. In a CJS bundle they stay lazy `require`s of external
+        // modules; an ESM bundle hoists them to top-level imports and the function fails to load.
+        format: OutputFormat.CJS,
         target: 'node22',
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
-        // Bundled CommonJS dependencies (pg, ioredis) call `require`; ESM output has none.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // The SDK comes with the Lambda runtime; the embedded engines are never loaded there.
+        externalModules: [...EMBEDDED_ONLY_MODULES, '@aws-sdk/*'],
       },
     });
   }

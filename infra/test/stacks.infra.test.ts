@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { ROLES } from '@strata/api/identity/ports';
 import { EVENT_TYPES } from '@strata/events';
 import { EnvKey } from '@strata/runtime/names';
+import { stateMachineArnEnv } from '@strata/runtime/aws/stateMachines';
 import { PAYMENT_STEP_ARN_PLACEHOLDER, WORKFLOW_FILES, WORKFLOW_TYPES, WORKFLOWS } from '@strata/workflows/asl/definitions';
 import { routingRules } from '@strata/workflows/routing/rules';
 import { TABLE_KEY } from '@strata/write-model/adapters/dynamodb/item';
-import { addStrataStacks, ASL_DIR, deployableAsl, findRepoRoot, settingsFrom, SynthError, LAKE_COLUMNS, type ServiceStack, type StatefulStack } from '../src/index.js';
+import { addStrataStacks, ASL_DIR, DEPLOYED_WORKFLOW_TYPES, deployableAsl, findRepoRoot, settingsFrom, SynthError, LAKE_COLUMNS, type ServiceStack, type StatefulStack } from '../src/index.js';
 
 // One synthesis for the whole file. Bundling is skipped (the `aws:cdk:bundling-stacks` context):
 // the assertions are about the templates, and `cdk synth` exercises esbuild. NodejsFunction still
@@ -126,13 +127,22 @@ describe('stateful stack', () => {
 
 describe('service stack', () => {
   it('runs every entry point on Node 22, traced, in the VPC, with the runtime configuration', () => {
-    assertTemplate(() => services.resourceCountIs('AWS::Lambda::Function', 5));
+    assertTemplate(() => services.resourceCountIs('AWS::Lambda::Function', 6));
     assertTemplate(() => services.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Handler: 'index.handler',
       TracingConfig: { Mode: 'Active' },
       VpcConfig: Match.objectLike({ SecurityGroupIds: [Match.anyValue()] }),
-      Environment: { Variables: Match.objectLike({ [EnvKey.store]: 'dynamodb', [EnvKey.tableName]: Match.anyValue(), [EnvKey.identity]: 'cognito' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          [EnvKey.store]: 'dynamodb',
+          [EnvKey.tableName]: Match.anyValue(),
+          [EnvKey.identity]: 'cognito',
+          [EnvKey.databaseSecretArn]: Match.anyValue(),
+          [EnvKey.dataDir]: '/tmp/strata',
+          NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+        }),
+      },
     }));
   });
 
@@ -167,7 +177,7 @@ describe('service stack', () => {
       expect(resource.Properties).toEqual(
         expect.objectContaining({
           DefinitionString: deployableAsl(file),
-          StateMachineType: WORKFLOW_TYPES[name],
+          StateMachineType: DEPLOYED_WORKFLOW_TYPES[name],
           TracingConfiguration: { Enabled: true },
           DefinitionSubstitutions: { PaymentStepFunctionArn: { 'Fn::GetAtt': [logicalId(service, service.payments.stepHandler), 'Arn'] } },
         }),
@@ -176,6 +186,33 @@ describe('service stack', () => {
       expect(deployed).not.toContain(PAYMENT_STEP_ARN_PLACEHOLDER);
       const states = (text: string): string[] => Object.keys((JSON.parse(text) as { States: object }).States);
       expect(states(deployed)).toEqual(states(readFileSync(file, 'utf8')));
+    }
+  });
+
+  it('runs HoldExpiry as Standard (it waits days for the hold to expire), the others as the workflows package chose', () => {
+    expect(DEPLOYED_WORKFLOW_TYPES.HoldExpiry).toBe('STANDARD');
+    for (const name of WORKFLOWS.filter((w) => w !== 'HoldExpiry')) expect(DEPLOYED_WORKFLOW_TYPES[name]).toBe(WORKFLOW_TYPES[name]);
+  });
+
+  it('starts the workflows through the saga starter, which knows every state machine and may start them', () => {
+    const starter = service.payments.starter;
+    const resource = services.findResources('AWS::Lambda::Function')[logicalId(service, starter)] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+    for (const name of WORKFLOWS) {
+      expect(resource.Properties.Environment.Variables[stateMachineArnEnv(name)]).toEqual({ Ref: logicalId(service, service.payments.stateMachines[name]) });
+    }
+    const policies = services.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([ref(service, starter.role!)]) } });
+    const started = Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement)
+      .filter((st) => [st.Action].flat().includes('states:StartExecution'))
+      .map((st) => st.Resource);
+    expect(started).toEqual(expect.arrayContaining(WORKFLOWS.map((name) => ({ Ref: logicalId(service, service.payments.stateMachines[name]) }))));
+  });
+
+  it('targets Lambdas only: the starter for the workflow rules, the notification function for the others', () => {
+    const starterArn = { 'Fn::GetAtt': [logicalId(service, service.payments.starter), 'Arn'] };
+    const notifierArn = { 'Fn::GetAtt': [logicalId(service, service.notifications.function), 'Arn'] };
+    for (const rule of routingRules) {
+      const arn = rule.target === 'CustomerNotifications' ? notifierArn : starterArn;
+      assertTemplate(() => services.hasResourceProperties('AWS::Events::Rule', { Name: `strata-events-${rule.name}`, Targets: [Match.objectLike({ Arn: arn })] }));
     }
   });
 

@@ -6,7 +6,8 @@ import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { Redis } from 'ioredis';
 import type { Hono } from 'hono';
@@ -95,7 +96,8 @@ const openStores = async (config: Config): Promise<StoreParts> => {
   // PGlite is one embedded session: the event store and the read model share it when both live there.
   let lite: PGlite | undefined;
   const sharedLite = async (): Promise<PGlite> => {
-    // Imported on demand: PGlite (WASM) and DuckDB (native) stay out of the Lambda bundles.
+    // Imported on demand: only the embedded configuration loads PGlite (WASM). The Lambda bundles
+    // mark PGlite and DuckDB external (infra/src/strataFunction.ts); on AWS these paths never run.
     const { PGlite } = await import('@electric-sql/pglite');
     lite ??= await PGlite.create(config.readModel.kind === 'memory' ? undefined : join(resolve(config.dataDir), 'pg'));
     return lite;
@@ -125,7 +127,12 @@ const openStores = async (config: Config): Promise<StoreParts> => {
     case 'dynamodb': {
       const clientConfig = { region: c.region, ...(c.endpoint ? { endpoint: c.endpoint } : {}) };
       const client = new DynamoDBClient(clientConfig);
-      const { streamArn } = await ensureEventTable(client, c.tableName);
+      // On AWS the CDK app owns the table (the functions may not create tables): only look it up.
+      // Against DynamoDB Local (an endpoint), create it when missing.
+      const streamArn = c.endpoint
+        ? (await ensureEventTable(client, c.tableName)).streamArn
+        : (await client.send(new DescribeTableCommand({ TableName: c.tableName }))).Table?.LatestStreamArn;
+      if (!streamArn) throw new Error(`DynamoDB table ${c.tableName} has no stream; enable Streams (NEW_IMAGE)`);
       // The command handler has just read the stream it appends to, so the store may trust the
       // expected hash: one conditional PutItem per command (decision 0001).
       const store = createDynamoEventStore({ client, tableName: c.tableName, trustExpectedHash: true });
@@ -264,7 +271,11 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
   let identityDeps: Pick<ApiDeps, 'identity' | 'verifier' | 'jwks'>;
   if (config.identity.kind === 'cognito') {
     identityDeps = {
-      identity: createCognitoIdentityProvider({ userPoolId: config.identity.userPoolId, clientId: config.identity.clientId, region: config.identity.region } as never),
+      identity: createCognitoIdentityProvider({
+        client: new CognitoIdentityProviderClient({ region: config.identity.region }),
+        userPoolId: config.identity.userPoolId,
+        clientId: config.identity.clientId,
+      }),
       verifier: createCognitoVerifier({ userPoolId: config.identity.userPoolId, clientId: config.identity.clientId }),
     };
     parts.push(`identity: Cognito ${config.identity.userPoolId}`);

@@ -9,9 +9,10 @@ import { EnvKey } from '../names.js';
 export const stateMachineArnEnv = (workflow: WorkflowName): string => `${EnvKey.stateMachineArn}_${workflow}`;
 
 /**
- * `<workflow>-<payment id>`, the local runner's `<workflow>:<payment id>` in Step Functions'
- * alphabet (1–80 characters; no whitespace, `:` or the other reserved characters). A Standard
- * machine refuses a second execution of the same name, which makes a duplicate trigger harmless.
+ * `<workflow>-<key>` (the key: the payment id, plus the trigger for a release), the local runner's
+ * `<workflow>:<payment id>` in Step Functions' alphabet (1–80 characters; no whitespace, `:` or
+ * the other reserved characters). A Standard machine refuses a second execution of the same name,
+ * which makes a duplicate trigger harmless.
  */
-export const executionName = (workflow: WorkflowName, paymentId: string): string =>
-  `${workflow}-${paymentId}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
+export const executionName = (workflow: WorkflowName, key: string): string =>
+  `${workflow}-${key}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);

@@ -4,7 +4,8 @@
  */
 import { lambdaHandler } from '@strata/api';
 import type { Engine } from '../engine.js';
-import { lambdaEngine, once } from './coldStart.js';
+import { lambdaEngine } from './coldStart.js';
+import { once } from './once.js';
 
 type Handle = ReturnType<typeof lambdaHandler>;
 

@@ -1,24 +1,15 @@
 /**
- * What the Lambda entries compose once per execution environment (the cold start) and reuse on
- * every warm invocation.
+ * The engine-backed Lambda entries (API, projector): what they compose once per execution
+ * environment (the cold start) and reuse on every warm invocation. The other entries do not import
+ * this module, so the engine (and its optional embedded parts) stays out of their bundles.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { withDatabaseUrl } from '../aws/databaseSecret.js';
 import { loadConfig, type Config } from '../config.js';
 import { buildEngine, type Engine } from '../engine.js';
 import { createLogger, type Logger } from '../logger.js';
+import { once } from './once.js';
 
-/** Memoises an async factory; a failed attempt is forgotten so the next invocation tries again. */
-export const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
-  let value: Promise<T> | undefined;
-  return () => {
-    value ??= make().catch((err: unknown) => {
-      value = undefined;
-      throw err;
-    });
-    return value;
-  };
-};
 
 /** The configuration from the environment, with `DATABASE_URL` from the RDS secret when needed. */
 export const lambdaConfig = once(async (): Promise<{ config: Config; logger: Logger }> => {

@@ -9,7 +9,7 @@ import { createSnsNotifier, redisSentLedger } from '../aws/notifier.sns.js';
 import { dynamoWriteModel } from '../aws/writeModel.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { EnvKey } from '../names.js';
-import { once } from './coldStart.js';
+import { once } from './once.js';
 
 const consumer = once(async () => {
   const config = loadConfig();

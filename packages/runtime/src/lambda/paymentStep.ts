@@ -8,7 +8,7 @@ import { createHttpPaymentProvider, handlePaymentStep, type StepDeps, type StepP
 import { dynamoWriteModel } from '../aws/writeModel.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { EnvKey } from '../names.js';
-import { once } from './coldStart.js';
+import { once } from './once.js';
 
 export const createPaymentStepHandler = (deps: () => Promise<StepDeps>) => async (payload: StepPayload): Promise<unknown> => handlePaymentStep(payload, await deps());
 

@@ -9,7 +9,8 @@ import { decodeStreamRecord, type DynamoDBStreamEvent } from '@strata/write-mode
 import { createFirehoseLakeSink } from '../aws/firehoseLake.js';
 import type { Logger } from '../logger.js';
 import { EnvKey } from '../names.js';
-import { lambdaConfig, lambdaEngine, once } from './coldStart.js';
+import { lambdaConfig, lambdaEngine } from './coldStart.js';
+import { once } from './once.js';
 
 export interface ProjectorParts {
   readonly sinks: readonly ProjectionSink[];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
-import { PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import type { PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { createSqlReadModel, type SqlReadModel } from '@strata/projections';
 import { pgliteExecutor } from '@strata/projections/pglite';
 import { createFirehoseLakeSink, LakeDeliveryError, type FirehoseClientLike } from '../aws/firehoseLake.js';

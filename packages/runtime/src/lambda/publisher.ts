@@ -11,7 +11,7 @@ import { decodeStreamRecord, type DynamoDBStreamEvent, type DynamoDBStreamRecord
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { EnvKey } from '../names.js';
-import { once } from './coldStart.js';
+import { once } from './once.js';
 
 export interface EventBridgeClientLike {
   send(command: PutEventsCommand): Promise<Pick<PutEventsCommandOutput, 'FailedEntryCount' | 'Entries'>>;

@@ -13,7 +13,7 @@ import type { BusEvent } from '@strata/workflows';
 import { sagaInputFor } from '@strata/workflows/saga/runner';
 import { executionName, stateMachineArnEnv } from '../aws/stateMachines.js';
 import { ConfigError } from '../config.js';
-import { once } from './coldStart.js';
+import { once } from './once.js';
 
 export interface SfnClientLike {
   send(command: StartExecutionCommand): Promise<unknown>;
@@ -38,7 +38,10 @@ export const createSagaStarter = (o: { readonly client: SfnClientLike; readonly 
     if (E.isLeft(decoded)) throw new UndecodableBusEventError(`event ${event.id} (${event['detail-type']}): ${decoded.left.message}`);
     const plan = sagaInputFor(decoded.right);
     if (plan === undefined) return { started: false };
-    const name = executionName(plan.workflow, plan.input.paymentId);
+    // A Standard machine keeps a name for 90 days after the execution ends (the local runner only
+    // joins a running one): a release names its trigger, so a refund after delivery is not taken
+    // for a duplicate of the capture.
+    const name = executionName(plan.workflow, plan.workflow === 'PaymentRelease' ? `${plan.input.paymentId}-${plan.input.trigger}` : plan.input.paymentId);
     try {
       await o.client.send(new StartExecutionCommand({ stateMachineArn: o.stateMachineArns[plan.workflow], name, input: JSON.stringify(plan.input) }));
       return { started: true, execution: name, duplicate: false };

@@ -44,6 +44,7 @@ describe('saga starter Lambda entry (EventBridge rule target → StartExecution)
     expect(await start(cancelled)).toMatchObject({ started: true });
     expect(sfn.calls[1]!.input.stateMachineArn).toBe(arns.PaymentRelease);
     expect(JSON.parse(sfn.calls[1]!.input.input!)).toMatchObject({ trigger: 'OrderCancelled', paymentId });
+    expect(sfn.calls[1]!.input.name).toBe(executionName('PaymentRelease', `${paymentId}-OrderCancelled`));
   });
 
   it('treats a duplicate trigger as success', async () => {
