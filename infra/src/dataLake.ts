@@ -7,7 +7,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EVENT_TYPES } from '@strata/events';
 import type { LakePartition, LakeRow } from '@strata/projections/domain/lake';
+import { readWarehouseSql, sqlStatements, viewName, WAREHOUSE_SQL_DIR, type WarehouseSql } from '@strata/projections/warehouse/files';
 import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { SynthError } from './paths.js';
 
 /**
  * The Parquet columns of a lake row, as Glue (and so Firehose's Parquet conversion, Athena and
@@ -32,6 +35,27 @@ export const LAKE_COLUMNS: { readonly [K in keyof LakeRow]: 'string' | 'int' | '
 
 /** Hive partition keys of the lake paths (`events/type=…/dt=…/`), in path order. */
 export const LAKE_PARTITION_KEYS: readonly (keyof LakePartition)[] = ['type', 'dt'];
+
+/**
+ * The warehouse `.sql` files as Athena named queries: `prelude-<n>-<view>`, one per view of
+ * `prelude.athena.sql` (to run once, in order: Athena runs one statement per query), then one per
+ * analytics query under its own name (`revenue_by_day`, …). Read at synth time from the workspace.
+ */
+export const warehouseNamedQueries = (repoRoot: string): Record<string, string> => {
+  const dir = join(repoRoot, WAREHOUSE_SQL_DIR);
+  let sql: WarehouseSql;
+  try {
+    sql = readWarehouseSql(dir);
+  } catch (cause) {
+    throw new SynthError(`cannot read the warehouse .sql files in ${dir}`, { cause });
+  }
+  const views = sqlStatements(sql.preludes.athena).map((statement, i) => {
+    const view = viewName(statement);
+    if (view === undefined) throw new SynthError(`statement ${i + 1} of prelude.athena.sql is not a CREATE VIEW`);
+    return [`prelude-${i + 1}-${view}`, statement] as const;
+  });
+  return { ...Object.fromEntries(views), ...sql.queries };
+};
 
 export interface DataLakeProps {
   /** Glue database name (lower case, digits and underscores). */

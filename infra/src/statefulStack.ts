@@ -1,11 +1,12 @@
 import { CfnOutput, Fn, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AuditLog } from './auditLog.js';
-import { DataLake } from './dataLake.js';
+import { DataLake, warehouseNamedQueries } from './dataLake.js';
 import { EventStoreTable } from './eventStoreTable.js';
 import { Identity } from './identity.js';
 import { Network } from './network.js';
 import { OrderStatusCache } from './orderStatusCache.js';
+import { findRepoRoot } from './paths.js';
 import { ReadModelDatabase } from './readModelDatabase.js';
 import { Warehouse } from './warehouse.js';
 
@@ -19,7 +20,7 @@ export interface StatefulStackProps extends StackProps {
   readonly dbSecretName?: string;
   /** @default 1 */
   readonly natGateways?: number;
-  /** Athena named queries by name (the warehouse `.sql` files). @default {} */
+  /** Athena named queries by name. @default the warehouse `.sql` files (`warehouseNamedQueries`) */
   readonly namedQueries?: Readonly<Record<string, string>>;
 }
 
@@ -54,7 +55,7 @@ export class StatefulStack extends Stack {
     this.lake = new DataLake(this, 'DataLake', {
       databaseName: `${name.replace(/[^a-z0-9]/g, '_')}_lake`,
       workGroupName: `${name}-analytics`,
-      ...(props.namedQueries === undefined ? {} : { namedQueries: props.namedQueries }),
+      namedQueries: props.namedQueries ?? warehouseNamedQueries(findRepoRoot()),
     });
     this.warehouse = new Warehouse(this, 'Warehouse', {
       vpc,

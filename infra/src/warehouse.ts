@@ -27,7 +27,8 @@ export interface WarehouseProps {
  * a handful of report queries over the lake, run now and then; Serverless bills RPU-seconds only
  * while queries run and needs no node sizing, whereas the smallest useful provisioned cluster bills
  * every hour of the day. Its role reads the lake through Spectrum (external schema over the Glue
- * database) so the warehouse SQL runs on the same rows as Athena and DuckDB. The admin password is
+ * database) so the warehouse SQL runs on the same rows as Athena and DuckDB: the views of
+ * `packages/projections/sql/warehouse/prelude.redshift.sql`, then the analytics `.sql` files unchanged. The admin password is
  * generated and kept in Secrets Manager by Redshift itself.
  */
 export class Warehouse extends Construct {
@@ -47,7 +48,9 @@ export class Warehouse extends Construct {
     const stack = Stack.of(this);
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
+        // Create*Partition: Spectrum ignores Athena's partition projection, so each new day's partitions are
+        // registered from Redshift (`ALTER TABLE lake.events ADD PARTITION`, see prelude.redshift.sql).
+        actions: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:CreatePartition', 'glue:BatchCreatePartition'],
         resources: [
           stack.formatArn({ service: 'glue', resource: 'catalog' }),
           stack.formatArn({ service: 'glue', resource: 'database', resourceName: props.lakeDatabaseName }),

@@ -2,7 +2,7 @@
  * @strata/projections — the read side: pure projectors, the sinks they feed (relational, status
  * cache, lake), the consumers that drive them (catch-up over the change feed, DynamoDB Streams
  * batches), dead letters, rebuild and lag. Drivers live in subpaths: `./postgres`, `./pglite`,
- * `./redis`, `./lake` (DuckDB); test kits in `./testing`.
+ * `./redis`, `./lake` (DuckDB); the warehouse `.sql` files in `./warehouse/files`; test kits in `./testing`.
  */
 export * from './queries.js';
 export * from './domain/docs.js';

@@ -1,15 +1,22 @@
 /*
- * The warehouse. The analytics queries are plain SQL over five relations — `orders`, `order_lines`,
+ * The warehouse. The analytics queries are plain SQL over four relations — `orders`, `order_lines`,
  * `payments`, `feedback` (facts derived from the event lake) — so the same text serves DuckDB
  * locally, Athena named queries and Redshift views. Only the prelude that derives those relations
- * from the `events` rows (JSON functions, unnest) is engine-specific: `duckdbPrelude` here.
+ * from the `events` rows (JSON functions, unnest) is engine-specific.
  * Each query sees every event once: the prelude deduplicates by event id (the lake is at least once).
+ *
+ * This module is the runtime copy (jest runs sources as CommonJS, so the runtime cannot read files
+ * beside its module). `./files.ts` writes it out as `packages/projections/sql/warehouse/*.sql`, the
+ * files the CDK app deploys as Athena named queries; a unit test fails when the two differ.
  */
 
-/** DuckDB: views over the lake's Parquet files (`glob` = `<root>/events/**\/*.parquet`). */
-export const duckdbPrelude = (glob: string): string => `
+/** Where the DuckDB prelude takes the lake's Parquet glob, as a SQL string literal. */
+export const LAKE_GLOB_PLACEHOLDER = "'{{lake_glob}}'";
+
+/** DuckDB: views over the lake's Parquet files (`prelude.duckdb.sql`), with the glob left as a placeholder. */
+export const DUCKDB_PRELUDE = `
 CREATE OR REPLACE VIEW events AS
-  SELECT DISTINCT ON (event_id) * FROM read_parquet('${glob.replaceAll("'", "''")}', hive_partitioning = true, union_by_name = true);
+  SELECT DISTINCT ON (event_id) * FROM read_parquet(${LAKE_GLOB_PLACEHOLDER}, hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW orders AS
   WITH placed AS (
     SELECT json_extract_string(payload, '$.orderId') AS order_id, json_extract_string(payload, '$.customerId') AS customer_id,
@@ -39,6 +46,11 @@ CREATE OR REPLACE VIEW feedback AS
          CAST(json_extract(payload, '$.rating') AS INTEGER) AS rating, json_extract_string(payload, '$.category') AS category
   FROM events WHERE type = 'FeedbackSubmitted';
 `;
+
+/** The DuckDB prelude over the Parquet files matching `glob` (`<root>/events/**\/*.parquet`). */
+export const duckdbPrelude = (glob: string): string =>
+  // A replacer function: a replacement string would expand `$&` and the like found in the path.
+  DUCKDB_PRELUDE.replace(LAKE_GLOB_PLACEHOLDER, () => `'${glob.replaceAll("'", "''")}'`);
 
 /** A paid order: the definition of revenue everywhere (relational model and warehouse alike). */
 const PAID = `status IN ('confirmed', 'shipped', 'delivered')`;
