@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
 import { describeWith, dynamoEndpoint } from '@strata/test-env';
 import { httpSend, runSeedFlow, type SeedFlowResult } from './seedFlow.js';
 import { startTestRuntime, type TestRuntime } from './harness.js';
+import { itPassesTheSeedFlow } from './seedFlow.expectations.js';
 
 jest.setTimeout(180_000);
 
@@ -27,14 +28,7 @@ describeWith('DYNAMODB', 'the seed REST flow against strata start on DynamoDB Lo
     await runtime?.stop();
   });
 
-  it('registers, orders, reads its own write, gives feedback and reports analytics', () => {
-    expect([flow.register.status, flow.login.status, flow.createOrder.status]).toEqual([201, 200, 201]);
-    expect(flow.createOrder.body).toMatchObject({ total: 99.5 });
-    expect(flow.getOrder.status).toBe(200);
-    expect((flow.listOrders.body.items as Array<{ orderId: string }>).map((o) => o.orderId)).toContain(flow.orderId);
-    expect(flow.feedback.status).toBe(201);
-    expect(flow.analytics.body.orders).toBe(1);
-  });
+  itPassesTheSeedFlow(() => flow);
 
   it('runs the payment saga from the Streams feed', async () => {
     const send = httpSend(runtime.url);

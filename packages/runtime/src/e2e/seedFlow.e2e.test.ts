@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { httpSend, runSeedFlow, type SeedFlowResult } from './seedFlow.js';
 import { postgresSkipReason, startTestRuntime, type Backing, type TestRuntime } from './harness.js';
+import { itPassesTheSeedFlow } from './seedFlow.expectations.js';
 
 jest.setTimeout(120_000);
 
@@ -28,33 +29,7 @@ describe.each(backings)('the seed REST flow against strata start on %s', (backin
     await runtime?.stop();
   });
 
-  it('registers and logs in', () => {
-    expect(flow.register.status).toBe(201);
-    expect(typeof flow.register.body.userSub).toBe('string');
-    expect(flow.login.status).toBe(200);
-    expect(typeof flow.login.body.idToken).toBe('string');
-  });
-
-  it('creates the order with the exact total of the decimal prices', () => {
-    expect(flow.createOrder.status).toBe(201);
-    expect(flow.createOrder.body).toMatchObject({ orderId: expect.any(String), total: 99.5 });
-  });
-
-  it('lists and reads the order right after creating it (read-your-writes)', () => {
-    expect(flow.listOrders.status).toBe(200);
-    const items = flow.listOrders.body.items as Array<{ orderId: string }>;
-    expect(items.map((o) => o.orderId)).toContain(flow.orderId);
-    expect(flow.getOrder.status).toBe(200);
-    expect(flow.getOrder.body).toMatchObject({ orderId: flow.orderId, total: 99.5 });
-  });
-
-  it('accepts feedback and reports analytics that count the order', () => {
-    expect(flow.feedback.status).toBe(201);
-    expect(flow.analytics.status).toBe(200);
-    expect(flow.analytics.body.orders).toBe(1);
-    expect(flow.analyticsDetailed.status).toBe(200);
-    expect(flow.analyticsDetailed.body).toHaveProperty('topProducts');
-  });
+  itPassesTheSeedFlow(() => flow);
 
   it('runs the payment saga: the order gets confirmed by the simulated provider', async () => {
     const token = String(flow.login.body.idToken);

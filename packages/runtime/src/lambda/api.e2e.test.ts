@@ -11,6 +11,7 @@ import { runSeedFlow, type Send, type SeedFlowResult } from '../e2e/seedFlow.js'
 import { createApiHandler } from './api.js';
 import { createProjectorHandler } from './projector.js';
 import { streamRecordsFrom } from './testkit.js';
+import { itPassesTheSeedFlow } from '../e2e/seedFlow.expectations.js';
 
 jest.setTimeout(120_000);
 
@@ -97,33 +98,7 @@ describe('the seed REST flow through the Lambda API entry (API Gateway REST prox
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('registers and logs in', () => {
-    expect(flow.register.status).toBe(201);
-    expect(typeof flow.register.body.userSub).toBe('string');
-    expect(flow.login.status).toBe(200);
-    expect(typeof flow.login.body.idToken).toBe('string');
-  });
-
-  it('creates the order with the exact total of the decimal prices', () => {
-    expect(flow.createOrder.status).toBe(201);
-    expect(flow.createOrder.body).toMatchObject({ orderId: expect.any(String), total: 99.5 });
-  });
-
-  it('lists and reads the order right after creating it (read-your-writes)', () => {
-    expect(flow.listOrders.status).toBe(200);
-    const items = flow.listOrders.body.items as Array<{ orderId: string }>;
-    expect(items.map((o) => o.orderId)).toContain(flow.orderId);
-    expect(flow.getOrder.status).toBe(200);
-    expect(flow.getOrder.body).toMatchObject({ orderId: flow.orderId, total: 99.5 });
-  });
-
-  it('accepts feedback and reports analytics that count the order', () => {
-    expect(flow.feedback.status).toBe(201);
-    expect(flow.analytics.status).toBe(200);
-    expect(flow.analytics.body.orders).toBe(1);
-    expect(flow.analyticsDetailed.status).toBe(200);
-    expect(flow.analyticsDetailed.body).toHaveProperty('topProducts');
-  });
+  itPassesTheSeedFlow(() => flow);
 
   it('answers problem documents through the adapter too: no token → 401, unknown order → 404', async () => {
     const anonymous = await send('GET', `/orders/${flow.orderId}`);
