@@ -42,6 +42,11 @@ export interface CatchUpConsumerOptions {
   readonly onBatch?: (report: BatchReport, events: readonly DomainEnvelope[]) => void;
   /** Called when a batch fails (the consumer backs off and retries from its checkpoint). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Failed attempts at the same page before the consumer looks for events the projector cannot
+   * apply and dead-letters them (default 3). Fewer failures are retried as transient faults.
+   */
+  readonly maxPageAttempts?: number;
 }
 
 export interface CatchUpConsumer {
@@ -69,14 +74,57 @@ export const createCatchUpConsumer = (o: CatchUpConsumerOptions): CatchUpConsume
   let stopping = false;
   let wake: (() => void) | undefined;
   let poked = false;
+  const maxPageAttempts = o.maxPageAttempts ?? 3;
+  let failed = { at: '', attempts: 0 };
+
+  /**
+   * A page that keeps failing while the sink's store answers (its checkpoint reads fine) holds
+   * events the projector cannot apply: each event is tried alone; those that fail go to the dead
+   * letters with their error, the rest are applied, and the checkpoint moves past the page.
+   */
+  const isolatePoison = async (events: readonly DomainEnvelope[], positions: ReadonlyMap<string, string>, next: string): Promise<NewDeadLetter[]> => {
+    await o.sink.checkpoint(); // throws while the store is down: then it is not the events' fault
+    const rejected: NewDeadLetter[] = [];
+    for (const event of events) {
+      try {
+        await o.sink.apply([event]);
+      } catch (error) {
+        const position = positions.get(event.eventId);
+        rejected.push({
+          projection: o.sink.name,
+          envelope: event,
+          error: `ProjectionFailed: ${error instanceof Error ? error.message : String(error)}`,
+          failedAt: now().toISOString(),
+          ...(position === undefined ? {} : { position }),
+        });
+      }
+    }
+    // Every event of a page failing alone looks like the store refusing writes, not like events.
+    if (events.length > 1 && rejected.length === events.length) throw new Error(`projection ${o.sink.name}: every event of the page failed`, { cause: rejected[0]?.error });
+    if (rejected.length > 0) await o.deadLetters.add(rejected);
+    await o.sink.apply([], next);
+    return rejected;
+  };
 
   const runOnce = async (): Promise<BatchReport> => {
     const after = await o.sink.checkpoint();
     const page = await o.feed.readFeed(after, batchSize);
     const { events, poison } = decodeBatch(o.sink.name, page.events, now().toISOString());
     if (poison.length > 0) await o.deadLetters.add(poison);
-    if (page.events.length > 0 || page.next !== after) await o.sink.apply(events, page.next);
-    const report = { applied: events.length, deadLettered: poison.length, caughtUp: page.caughtUp, position: page.next };
+    let rejected = 0;
+    if (page.events.length > 0 || page.next !== after) {
+      try {
+        await o.sink.apply(events, page.next);
+        failed = { at: '', attempts: 0 };
+      } catch (error) {
+        failed = { at: after, attempts: failed.at === after ? failed.attempts + 1 : 1 };
+        if (failed.attempts < maxPageAttempts) throw error;
+        const positions = new Map(page.events.map((e) => [e.eventId, e.position]));
+        rejected = (await isolatePoison(events, positions, page.next)).length;
+        failed = { at: '', attempts: 0 };
+      }
+    }
+    const report = { applied: events.length - rejected, deadLettered: poison.length + rejected, caughtUp: page.caughtUp, position: page.next };
     o.onBatch?.(report, events);
     return report;
   };

@@ -46,6 +46,7 @@ import type { Config } from './config.js';
 import { redact } from './config.js';
 import type { Logger } from './logger.js';
 import { createWorkflows, type Workflows } from './workflows.js';
+import { coalesceReads } from './feed.js';
 
 export interface Engine {
   readonly config: Config;
@@ -171,7 +172,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
   const stores = await openStores(config);
   closers.push(stores.close);
   const parts = [...stores.describe];
-  const { feed } = stores;
+  const feed = coalesceReads(stores.feed);
   // Every commit made in this process wakes the consumers at once (instead of waiting for their
   // next poll), so read-your-writes and the saga see new events within a page read.
   let pokeConsumers = (): void => undefined;
