@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { Currency, feedbackStream, isIdentifier, orderStream, paymentStream, toMinorUnits, type EventEnvelope } from '@strata/events';
-import type { CommandResult, OrderState, PlaceOrder } from '@strata/write-model';
-import type { OrderView } from '@strata/projections';
+import { Currency, decodeEnvelope, feedbackStream, isIdentifier, orderStream, paymentStream, toMinorUnits, type EventEnvelope } from '@strata/events';
+import type { CommandResult, OrderState } from '@strata/write-model';
+import { applyNewer, orderProjector, toOrderView, type OrderDoc, type OrderView } from '@strata/projections';
 import type { Principal } from '../identity/ports.js';
 import type { ApiDeps } from './deps.js';
 import { STAFF_READERS, authorize, commandContext, hasRole, invalid, newAggregateId, readBody, readQuery, type ApiContext, type ApiEnv } from './context.js';
@@ -67,23 +67,14 @@ const lifecycleResponse = async (c: ApiContext, deps: Deps, orderId: string, res
   return c.json(view && view.version >= result.right.version ? presentOrder(view) : { orderId, status, version: result.right.version }, 200);
 };
 
-/** The committed `OrderPlaced` as the order's first view (also for a replayed command: it is the original). */
-const placedView = (events: readonly EventEnvelope[], version: number): OrderView | undefined => {
-  const placed = events.find((e) => e.type === 'OrderPlaced');
-  if (!placed) return undefined;
-  const d = placed.data as PlaceOrder & { total: number };
-  return {
-    orderId: d.orderId,
-    customerId: d.customerId,
-    status: 'placed',
-    currency: d.currency,
-    total: d.total,
-    items: d.items,
-    shippingAddress: d.shippingAddress,
-    createdAt: placed.occurredAt,
-    updatedAt: placed.occurredAt,
-    version,
-  };
+/** The committed commit as the order's first view, by the read side's own projector (also for a replayed command: it is the original). */
+const placedView = (events: readonly EventEnvelope[]): OrderView | undefined => {
+  let doc: OrderDoc | undefined;
+  for (const envelope of events) {
+    const decoded = decodeEnvelope(envelope);
+    if (E.isRight(decoded)) doc = applyNewer(orderProjector, doc, decoded.right);
+  }
+  return doc === undefined ? undefined : toOrderView(doc, undefined);
 };
 
 /** Orders, their lifecycle, feedback and audit history. */
@@ -110,7 +101,7 @@ export const orderRoutes = (app: Hono<ApiEnv>, deps: Deps): void => {
     );
     if (E.isLeft(result)) return rejection(c, result.left);
     await settled(deps, orderId, result.right.version);
-    const view = placedView(result.right.events, result.right.version);
+    const view = placedView(result.right.events);
     if (!view) throw new Error(`placeOrder committed no OrderPlaced event to ${orderId}`);
     c.header('location', `/orders/${orderId}`);
     return c.json(presentOrder(view), 201);
