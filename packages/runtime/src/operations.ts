@@ -7,12 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { isRole } from '@strata/api';
-import { rebuildRelational, redriveDeadLetters, type RebuildProgress } from '@strata/projections';
+import { countFeed, rebuildRelational, redriveDeadLetters, type RebuildProgress } from '@strata/projections';
 import type { Config } from './config.js';
 import { buildEngine } from './engine.js';
 import { createLogger } from './logger.js';
 
-export const REPLAYABLE = ['relational'] as const;
+export const REPLAYABLE = ['relational', 'lake'] as const;
 
 export const pidFile = (config: Config): string => join(resolve(config.dataDir), 'strata.pid');
 
@@ -45,22 +45,37 @@ export const runReplayCommand = async (config: Config, o: { projection?: string;
     return 64;
   }
   assertDataFolderFree(config);
-  const engine = await buildEngine(config, createLogger('warn'), { workflows: false });
+  const engine = await buildEngine(config, createLogger('warn'), { workflows: false, lake: false });
   try {
-    const tty = process.stderr.isTTY;
-    const result = await rebuildRelational({
-      db: engine.readDb,
-      feed: engine.feed,
-      schema: engine.readModel.schema,
-      dryRun: o.dryRun,
-      onProgress: (p) => process.stderr.write(tty ? `\r${bar(p)}` : `${bar(p)}\n`),
-    });
-    if (tty) process.stderr.write('\n');
-    process.stdout.write(
-      o.dryRun
-        ? `dry run: ${result.events} events to replay, about ${result.seconds.toFixed(1)} s\n`
-        : `replayed ${result.events} events into relational in ${result.seconds.toFixed(1)} s (${Math.round(result.eventsPerSecond)} ev/s), ${result.deadLettered} dead-lettered; swapped in: ${result.swapped}\n`,
-    );
+    for (const name of names) {
+      if (name === 'lake') {
+        const t0 = Date.now();
+        if (o.dryRun) {
+          process.stdout.write(`dry run: ${await countFeed(engine.feed)} events to write into the lake\n`);
+          continue;
+        }
+        process.stderr.write('rebuilding the lake into a shadow folder…\n');
+        const { rebuildLake } = await import('@strata/projections/lake');
+        const result = await rebuildLake({ root: resolve(config.lakeDir), feed: engine.feed });
+        const seconds = (Date.now() - t0) / 1000;
+        process.stdout.write(`replayed ${result.events} events into lake in ${seconds.toFixed(1)} s, ${result.deadLetters.length} dead-lettered; swapped in: true\n`);
+        continue;
+      }
+      const tty = process.stderr.isTTY;
+      const result = await rebuildRelational({
+        db: engine.readDb,
+        feed: engine.feed,
+        schema: engine.readModel.schema,
+        dryRun: o.dryRun,
+        onProgress: (p) => process.stderr.write(tty ? `\r${bar(p)}` : `${bar(p)}\n`),
+      });
+      if (tty) process.stderr.write('\n');
+      process.stdout.write(
+        o.dryRun
+          ? `dry run: ${result.events} events to replay, about ${result.seconds.toFixed(1)} s\n`
+          : `replayed ${result.events} events into relational in ${result.seconds.toFixed(1)} s (${Math.round(result.eventsPerSecond)} ev/s), ${result.deadLettered} dead-lettered; swapped in: ${result.swapped}\n`,
+      );
+    }
     return 0;
   } finally {
     await engine.close();

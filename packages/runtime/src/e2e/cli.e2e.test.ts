@@ -68,6 +68,9 @@ describe('strata CLI', () => {
       expect(replay.code).toBe(0);
       expect(replay.stdout).toMatch(/replayed \d+ events into relational/);
       expect(replay.stdout).toContain('swapped in: true');
+      const lake = strata(['replay', '--projection', 'lake'], env);
+      expect(lake.code).toBe(0);
+      expect(lake.stdout).toMatch(/replayed [1-9]\d* events into lake/);
       const dlq = strata(['dlq', 'list'], env);
       expect(dlq.code).toBe(0);
       expect(dlq.stdout).toContain('no dead letters');
