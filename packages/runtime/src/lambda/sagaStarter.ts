@@ -10,7 +10,7 @@ import { EventEnvelopeCodec, decodeEnvelope, describeErrors } from '@strata/even
 import { WORKFLOWS, type WorkflowName } from '@strata/workflows/asl/definitions';
 import type { BusEvent } from '@strata/workflows';
 // The mapping lives beside the local runner; the workflows package exports it from that subpath.
-import { sagaInputFor } from '@strata/workflows/saga/runner';
+import { sagaInputFor } from '@strata/workflows';
 import { executionName, stateMachineArnEnv } from '../aws/stateMachines.js';
 import { ConfigError } from '../config.js';
 import { once } from './once.js';

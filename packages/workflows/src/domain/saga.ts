@@ -1,4 +1,4 @@
-import type { Money } from '@strata/events';
+import type { DomainEnvelope, Money } from '@strata/events';
 import type { OrderState, PaymentState } from '@strata/write-model';
 
 /**
@@ -107,4 +107,24 @@ export const recoveryAction = (order: OrderState, payment: PaymentState): Recove
   }
   if (order.status === 'cancelled' && releaseAction('OrderCancelled', payment) === 'refund') return { kind: 'release', trigger: 'OrderCancelled' };
   return { kind: 'none' };
+};
+
+/** Maps a routed domain event to the workflow it starts and that workflow's input. */
+export const sagaInputFor = (
+  envelope: DomainEnvelope,
+): { workflow: 'PaymentRequest'; input: PaymentRequestInput } | { workflow: 'PaymentRelease'; input: PaymentReleaseInput } | { workflow: 'HoldExpiry'; input: HoldExpiryInput } | undefined => {
+  const trace = { correlationId: envelope.correlationId, causationId: envelope.eventId };
+  switch (envelope.type) {
+    case 'OrderPlaced': {
+      const { orderId, customerId, total, currency } = envelope.data;
+      return { workflow: 'PaymentRequest', input: { paymentId: paymentIdForOrder(orderId), orderId, customerId, amount: { amount: total, currency }, ...trace } };
+    }
+    case 'OrderDelivered':
+    case 'OrderCancelled':
+      return { workflow: 'PaymentRelease', input: { trigger: envelope.type, paymentId: paymentIdForOrder(envelope.data.orderId), orderId: envelope.data.orderId, ...trace } };
+    case 'PaymentAuthorized':
+      return { workflow: 'HoldExpiry', input: { paymentId: envelope.data.paymentId, orderId: envelope.data.orderId, expiresAt: envelope.data.expiresAt, ...trace } };
+    default:
+      return undefined;
+  }
 };

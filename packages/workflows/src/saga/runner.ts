@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { decodeEnvelope, type DomainEnvelope } from '@strata/events';
+import { decodeEnvelope } from '@strata/events';
 import { workflowDefinitions, type AslDocument, type WorkflowName } from '../asl/definitions.js';
-import { paymentIdForOrder, type HoldExpiryInput, type PaymentReleaseInput, type PaymentRequestInput } from '../domain/saga.js';
+import { sagaInputFor, type HoldExpiryInput, type PaymentReleaseInput, type PaymentRequestInput } from '../domain/saga.js';
 import type { BusHandler, LocalBus } from '../routing/localBus.js';
 import type { BusEvent, RouteTarget } from '../routing/rules.js';
 import { handlePaymentStep, type StepDeps, type StepPayload } from '../steps/paymentSteps.js';
@@ -59,26 +59,6 @@ const MAX_RECORDS = 10_000;
 
 /** The routing targets the saga serves; `sagaInputFor` picks the workflow from the event. */
 const SAGA_TARGETS: readonly RouteTarget[] = ['PaymentRequestWorkflow', 'PaymentReleaseWorkflow', 'HoldExpiryWorkflow'];
-
-/** Maps a routed domain event to the workflow it starts and that workflow's input. */
-export const sagaInputFor = (
-  envelope: DomainEnvelope,
-): { workflow: 'PaymentRequest'; input: PaymentRequestInput } | { workflow: 'PaymentRelease'; input: PaymentReleaseInput } | { workflow: 'HoldExpiry'; input: HoldExpiryInput } | undefined => {
-  const trace = { correlationId: envelope.correlationId, causationId: envelope.eventId };
-  switch (envelope.type) {
-    case 'OrderPlaced': {
-      const { orderId, customerId, total, currency } = envelope.data;
-      return { workflow: 'PaymentRequest', input: { paymentId: paymentIdForOrder(orderId), orderId, customerId, amount: { amount: total, currency }, ...trace } };
-    }
-    case 'OrderDelivered':
-    case 'OrderCancelled':
-      return { workflow: 'PaymentRelease', input: { trigger: envelope.type, paymentId: paymentIdForOrder(envelope.data.orderId), orderId: envelope.data.orderId, ...trace } };
-    case 'PaymentAuthorized':
-      return { workflow: 'HoldExpiry', input: { paymentId: envelope.data.paymentId, orderId: envelope.data.orderId, expiresAt: envelope.data.expiresAt, ...trace } };
-    default:
-      return undefined;
-  }
-};
 
 /** The local handlers: every Task state of a document runs `handlePaymentStep` with these deps. */
 const localHandlers = (doc: AslDocument, deps: StepDeps): Record<string, (input: unknown) => Promise<never>> =>
