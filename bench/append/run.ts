@@ -3,7 +3,7 @@
  * raw baseline on the same engine in the same run (plain INSERTs of the same rows on the same
  * number of connections; plain PutItem of the same item). Bounded: a fixed time per case.
  *
- *   pnpm bench:append    (BENCH_SECONDS=2 per measurement after a 0.5 s warm-up; DATABASE_URL and
+ *   pnpm bench:append    (BENCH_SECONDS=4 per measurement after a 0.5 s warm-up; DATABASE_URL and
  *                         DYNAMODB_ENDPOINT optional: without the latter it starts DynamoDB Local)
  *
  * Run `pnpm build` first: the workspace packages resolve to their `dist/`. Prints progress and
@@ -26,7 +26,7 @@ import { compact, createDynamoEventStore, ensureEventTable, itemSize, toItem, ty
 import { createPgliteEventStore } from '@strata/write-model/pglite';
 import { createPostgresEventStore } from '@strata/write-model/postgres';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const WARM_UP_SECONDS = 0.5;
 const EVENTS_PER_COMMAND = [1, 3] as const;
 const CONCURRENCY = [1, 8] as const;
