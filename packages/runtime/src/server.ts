@@ -1,5 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 import type { Logger } from './logger.js';
 
 export interface RunningServer {
@@ -10,7 +10,7 @@ export interface RunningServer {
 }
 
 /** Serves a Hono app on Node; resolves once listening. Port 0 picks a free port. */
-export const listen = (app: Hono, port: number, host: string): Promise<RunningServer> =>
+export const listen = <E extends Env>(app: Hono<E>, port: number, host: string): Promise<RunningServer> =>
   new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     const server: ServerType = serve({ fetch: app.fetch, port, hostname: host }, (info) => {

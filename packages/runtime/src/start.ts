@@ -21,7 +21,7 @@ export const startStrata = async (config: Config, logger: Logger): Promise<Runni
   const engine = await buildEngine(config, logger, { issuer, clientIp: (c) => getConnInfo(c).remote.address });
   let server;
   try {
-    server = await listen(engine.app as never, config.port, config.host);
+    server = await listen(engine.app, config.port, config.host);
   } catch (err) {
     await engine.close();
     const e = err as NodeJS.ErrnoException;
