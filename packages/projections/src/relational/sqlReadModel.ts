@@ -1,4 +1,4 @@
-import { FEED_START, customerStream, feedbackStream, orderStream, parseStreamId, paymentStream, type DomainEnvelope, type EventEnvelope } from '@strata/events';
+import { Category, FEED_START, customerStream, feedbackStream, orderStream, parseStreamId, paymentStream, type DomainEnvelope, type EventEnvelope } from '@strata/events';
 import {
   customerProjector,
   feedbackProjector,
@@ -128,7 +128,10 @@ export interface SqlReadModelOptions {
   readonly schema?: string;
   /** The projection name used for the checkpoint and dead letters (default `relational`). */
   readonly name?: string;
-  /** Poll interval of `awaitOrderVersion` when no in-process write wakes it (default 25 ms). */
+  /**
+   * Poll interval of `awaitOrderVersion` for writers in other processes (default 100 ms). A write
+   * by this process's sink wakes the waiter at once, without a query.
+   */
   readonly pollMs?: number;
   readonly now?: () => Date;
 }
@@ -158,6 +161,9 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/** How many recently applied orders the read-your-writes window remembers. */
+const APPLIED_WINDOW = 10_000;
+
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /** The relational read model: one SQL implementation over PostgreSQL or PGlite. */
@@ -167,7 +173,27 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
   const name = o.name ?? 'relational';
   const db = o.db;
   const now = o.now ?? (() => new Date());
-  const waiters = new Set<() => void>();
+  // Read-your-writes without polling: the sink remembers the order versions it has just applied
+  // (a bounded, most-recent-first window) and wakes the waiters of those orders.
+  const applied = new Map<string, number>();
+  const waiters = new Map<string, Set<() => void>>();
+  const noteApplied = (events: readonly DomainEnvelope[]) => {
+    const touched = new Map<string, number>();
+    for (const e of events) {
+      const id = parseStreamId(e.streamId);
+      if (id?.category === Category.Order) touched.set(id.id, Math.max(touched.get(id.id) ?? 0, e.streamVersion));
+    }
+    for (const [orderId, version] of touched) {
+      const known = applied.get(orderId) ?? 0;
+      applied.delete(orderId);
+      applied.set(orderId, Math.max(known, version));
+      for (const wake of [...(waiters.get(orderId) ?? [])]) wake();
+    }
+    for (const oldest of applied.keys()) {
+      if (applied.size <= APPLIED_WINDOW) break;
+      applied.delete(oldest);
+    }
+  };
 
   const sink: ProjectionSink = {
     name,
@@ -194,7 +220,7 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
             [name, checkpoint, now().toISOString()],
           );
       });
-      for (const w of [...waiters]) w();
+      noteApplied(events);
     },
     async checkpoint() {
       const [row] = await db.query<{ position: string }>(`select position from ${s}.projection_checkpoints where projection = $1`, [name]);
@@ -306,24 +332,30 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
     },
     async awaitOrderVersion(orderId, version, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      const reached = async () => {
+      const seen = () => (applied.get(orderId) ?? 0) >= version;
+      const inDatabase = async () => {
         const [row] = await db.query<{ version: unknown }>(`select version from ${s}.orders where order_id = $1`, [orderId]);
         return row !== undefined && num(row.version) >= version;
       };
       for (;;) {
-        if (await reached()) return true;
+        if (seen()) return true;
         const left = deadline - Date.now();
-        if (left <= 0) return false;
-        // Woken early by an in-process write; the poll covers writers in other processes.
-        await new Promise<void>((resolve) => {
-          const done = () => {
+        if (left <= 0) return seen() || (await inDatabase());
+        // Woken by this process's sink when it applies the order; the poll covers other writers.
+        const woken = await new Promise<boolean>((resolve) => {
+          const set = waiters.get(orderId) ?? new Set<() => void>();
+          waiters.set(orderId, set);
+          const finish = (byWrite: boolean) => {
             clearTimeout(timer);
-            waiters.delete(done);
-            resolve();
+            set.delete(onWrite);
+            if (set.size === 0 && waiters.get(orderId) === set) waiters.delete(orderId);
+            resolve(byWrite);
           };
-          const timer = setTimeout(done, Math.min(left, o.pollMs ?? 25));
-          waiters.add(done);
+          const onWrite = () => finish(true);
+          const timer = setTimeout(() => finish(false), Math.min(left, o.pollMs ?? 100));
+          set.add(onWrite);
         });
+        if (!woken && (await inDatabase())) return true;
       }
     },
   };

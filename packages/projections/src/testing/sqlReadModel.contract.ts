@@ -145,6 +145,30 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       expect(await rm.queries.awaitOrderVersion('o001', v, 50)).toBe(true);
       expect(await rm.queries.awaitOrderVersion('o001', v + 1, 60)).toBe(false);
     });
+
+    it('wakes a read-your-writes waiter from its own sink without polling, and finds other writers by polling', async () => {
+      const statements: string[] = [];
+      const counting: SqlExecutor = { ...db, query: (sql, params) => (statements.push(sql), db.query(sql, params)) };
+      // A schema of its own: the orders written here are not in the shared history.
+      const own = `ryw_${schema}`;
+      const quiet = createSqlReadModel({ db: counting, schema: own, pollMs: 60_000 });
+      await quiet.migrate();
+      statements.length = 0;
+      const write = eventWriter();
+      const placed = decodeAll(orderHistory(write, { orderId: 'o-wake', customerId: 'c1', currency: 'USD', lifecycle: 'placed', lines: [{ productId: 'p1', quantity: 1, unitPrice: 100 }], day: '2026-11-20' }).filter((e) => e.streamId === orderStream('o-wake')));
+      const waiting = quiet.queries.awaitOrderVersion('o-wake', 1, 30_000);
+      await quiet.sink.apply(placed);
+      expect(await waiting).toBe(true);
+      expect(statements.filter((q) => q.includes('select version from'))).toEqual([]);
+
+      // Another process's sink: this instance never sees the write, only its poll does.
+      const polling = createSqlReadModel({ db, schema: own, pollMs: 10 });
+      const other = createSqlReadModel({ db, schema: own });
+      const later = decodeAll(orderHistory(write, { orderId: 'o-poll', customerId: 'c1', currency: 'USD', lifecycle: 'placed', lines: [{ productId: 'p1', quantity: 1, unitPrice: 100 }], day: '2026-11-20' }).filter((e) => e.streamId === orderStream('o-poll')));
+      const polled = polling.queries.awaitOrderVersion('o-poll', 1, 30_000);
+      await other.sink.apply(later);
+      expect(await polled).toBe(true);
+    });
     it('survives a crash mid-batch: nothing lost, nothing applied twice', async () => {
       let commits = 0;
       // The third batch fails after its writes, before its commit: the transaction rolls back.

@@ -29,7 +29,8 @@ export const pgliteExecutor = (db: PGlite, ownsDb: boolean): SqlExecutor => {
 export const createPgliteEventStore = async (options: PgliteEventStoreOptions = {}): Promise<EventStore & ChangeFeed> => {
   const owns = !('db' in options);
   const db = 'db' in options ? options.db : new PGlite(options.dataDir);
-  return createSqlEventStore(pgliteExecutor(db, owns), options).catch(async (error: unknown) => {
+  // One embedded session runs one statement at a time: one batch on the wire, the rest queue.
+  return createSqlEventStore(pgliteExecutor(db, owns), { batching: { maxInFlight: 1, maxBatch: 64 }, ...options }).catch(async (error: unknown) => {
     if (owns) await db.close().catch(() => undefined);
     throw error;
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { FEED_START, expectNoStream, type ChangeFeed, type EventStore } from '@strata/events';
 import { databaseUrl, describeWith } from '@strata/test-env';
+import { migrations } from './postgres/migrations.js';
 import { runEventStoreContract, testAppend, testEvents, testStreamId } from '../testing.js';
 import { createPostgresEventStore } from './eventStore.postgres.js';
 
@@ -32,7 +33,7 @@ describeWith('POSTGRES', 'PostgreSQL event store', () => {
     try {
       const stores = await Promise.all([1, 2, 3, 4].map(() => createPostgresEventStore({ connectionString: databaseUrl(), schema: racing, maxConnections: 2 })));
       const applied = await pool.query<{ id: number }>(`SELECT id FROM ${racing}.strata_event_store_migrations`);
-      expect(applied.rows).toEqual([{ id: 1 }]);
+      expect(applied.rows).toEqual(migrations.map((m) => ({ id: m.id })));
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await pool.query(`DROP SCHEMA IF EXISTS ${racing} CASCADE`);

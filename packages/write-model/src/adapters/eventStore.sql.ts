@@ -23,6 +23,7 @@ import {
   serializeCommit,
   validateAppend,
 } from './common.js';
+import { createBatcher, type BatchOptions, type BatchOutcome } from './postgres/batch.js';
 import { migrate } from './postgres/migrations.js';
 import { quoteSchema, type SqlExecutor } from './postgres/sql.js';
 
@@ -33,6 +34,22 @@ export interface SqlEventStoreOptions {
   readonly maxCommitBytes?: number;
   /** Largest stream `readStream` returns without a `limit`. @default 10,000 */
   readonly maxReadEvents?: number;
+  /**
+   * Group commit: appends (and whole-stream reads) made while others are on the wire go together
+   * as one statement. `maxInFlight` statements of each kind run at once; 1 for PGlite (one
+   * session), a few for a pool. @default { maxInFlight: 4, maxBatch: 64 }
+   */
+  readonly batching?: BatchOptions;
+}
+
+/** A sealed commit waiting for its turn in a group commit. */
+interface PendingCommit {
+  readonly streamId: string;
+  readonly version: number;
+  readonly hash: string;
+  readonly commandId: string;
+  /** The sealed envelopes, serialized. */
+  readonly json: string;
 }
 
 type AppendAnswer =
@@ -52,6 +69,11 @@ const UNIQUE_VIOLATION = '23505';
  * read) — a call to `strata_append`, which looks the command id up, checks the tail and inserts.
  * `any` and `exact` without a hash read the tail first, because the hash chain is computed here.
  *
+ * Group commit: appends and whole-stream reads issued while others are on the wire are sent
+ * together — `strata_append_many` (one statement, one transaction, each commit checked as above)
+ * and one read over `unnest(stream ids)` — so round trips per command fall as load rises. A
+ * batch the database refuses as a whole is retried commit by commit, so only a faulty one fails.
+ *
  * Feed: positions are `<xid>:<position>`. A reader only returns rows whose inserting transaction
  * is older than the oldest transaction still running (`pg_snapshot_xmin`), in (xid, position)
  * order. Every transaction below that horizon has finished, so the rows below it are final and a
@@ -66,6 +88,23 @@ export const createSqlEventStore = async (sql: SqlExecutor, options: SqlEventSto
   await guard(() => migrate(sql, schema));
 
   const envelopeColumns = `${s}.strata_envelope(e) AS envelope`;
+  const batching = options.batching ?? { maxInFlight: 4, maxBatch: 64 };
+
+  /** Whole streams (up to maxReadEvents + 1 events each) for a batch of stream ids, one statement. */
+  const readWholeBatched = createBatcher<string, { version: number; events: EventEnvelope[] }>(async (streamIds) => {
+    const ids = [...new Set(streamIds)];
+    const rows = await sql.query<{ stream_id: string; version: number; events: EventEnvelope[] }>(
+      `SELECT u.stream_id,
+              (SELECT coalesce(max(version), 0) FROM ${s}.strata_events WHERE stream_id = u.stream_id) AS version,
+              coalesce((SELECT jsonb_agg(w.envelope ORDER BY w.version) FROM (
+                 SELECT e.version, ${envelopeColumns} FROM ${s}.strata_events e
+                  WHERE e.stream_id = u.stream_id ORDER BY e.version LIMIT $2) w), '[]'::jsonb) AS events
+         FROM unnest($1::text[]) AS u(stream_id)`,
+      [ids, maxReadEvents + 1],
+    );
+    const byId = new Map(rows.map((r) => [r.stream_id, { version: r.version, events: r.events }]));
+    return streamIds.map((id) => ({ ok: byId.get(id) ?? { version: 0, events: [] } }));
+  }, batching);
 
   const readTail = async (streamId: string): Promise<{ version: number; hash: string }> => {
     const rows = await sql.query<{ version: number; hash: string }>(
@@ -85,17 +124,32 @@ export const createSqlEventStore = async (sql: SqlExecutor, options: SqlEventSto
       )
     ).map((r) => r.envelope);
 
-  const callAppend = async (request: AppendRequest, tail: { version: number; hash: string }, json: string): Promise<AppendAnswer> => {
-    const params = [request.streamId, tail.version, tail.hash, request.meta.commandId, json];
-    const text = `SELECT ${s}.strata_append($1, $2, $3, $4, $5::jsonb) AS answer`;
+  const appendOne = async (c: PendingCommit): Promise<AppendAnswer> =>
+    (await sql.query<{ answer: AppendAnswer }>(`SELECT ${s}.strata_append($1, $2, $3, $4, $5::jsonb) AS answer`, [c.streamId, c.version, c.hash, c.commandId, c.json]))[0]!.answer;
+  /** A batch of commits as one call of strata_append_many; if the statement fails, each commit is tried alone so only the faulty one fails. */
+  const appendBatched = createBatcher<PendingCommit, AppendAnswer>(async (commits): Promise<BatchOutcome<AppendAnswer>[]> => {
+    const alone = () => Promise.all(commits.map((c) => appendOne(c).then((ok) => ({ ok }), (error: unknown) => ({ error }))));
+    if (commits.length === 1) return alone();
+    const arg = `[${commits.map((c) => `{"stream":${JSON.stringify(c.streamId)},"version":${c.version},"hash":${JSON.stringify(c.hash)},"commandId":${JSON.stringify(c.commandId)},"events":${c.json}}`).join(',')}]`;
+    let answers: AppendAnswer[];
     try {
-      return (await sql.query<{ answer: AppendAnswer }>(text, params))[0]!.answer;
+      answers = (await sql.query<{ answers: AppendAnswer[] }>(`SELECT ${s}.strata_append_many($1::jsonb) AS answers`, [arg]))[0]!.answers;
+    } catch {
+      return alone();
+    }
+    return answers.map((ok) => ({ ok }));
+  }, batching);
+
+  const callAppend = async (request: AppendRequest, tail: { version: number; hash: string }, json: string): Promise<AppendAnswer> => {
+    const commit: PendingCommit = { streamId: request.streamId, version: tail.version, hash: tail.hash, commandId: request.meta.commandId, json };
+    try {
+      return await appendBatched(commit);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // A concurrent commit took the version (or this command id) first. Asking again answers
       // with that winner: a duplicate when it was this command, else a conflict.
       try {
-        return (await sql.query<{ answer: AppendAnswer }>(text, params))[0]!.answer;
+        return await appendOne(commit);
       } catch (again) {
         if (isUniqueViolation(again)) throw conflict(request, undefined, again);
         throw again;
@@ -144,17 +198,23 @@ export const createSqlEventStore = async (sql: SqlExecutor, options: SqlEventSto
 
     readStream: (streamId: string, opts: ReadStreamOptions = {}): Promise<StreamSlice> =>
       guard(async () => {
+        // Whole-stream reads (what the command handler does before every command) are batched.
+        const whole = opts.limit === undefined && (opts.fromVersion ?? 1) <= 1;
         const limit = opts.limit ?? maxReadEvents + 1;
-        const [row] = await sql.query<{ version: number; events: EventEnvelope[] }>(
-          `SELECT (SELECT coalesce(max(version), 0) FROM ${s}.strata_events WHERE stream_id = $1) AS version,
-                  coalesce((SELECT jsonb_agg(w.envelope ORDER BY w.version) FROM (
-                     SELECT e.version, ${envelopeColumns} FROM ${s}.strata_events e
-                      WHERE e.stream_id = $1 AND e.version >= $2 ORDER BY e.version LIMIT $3) w), '[]'::jsonb) AS events`,
-          [streamId, Math.max(1, opts.fromVersion ?? 1), Math.max(0, limit)],
-        );
-        const events = row?.events ?? [];
+        const slice = whole
+          ? await readWholeBatched(streamId)
+          : (
+              await sql.query<{ version: number; events: EventEnvelope[] }>(
+                `SELECT (SELECT coalesce(max(version), 0) FROM ${s}.strata_events WHERE stream_id = $1) AS version,
+                        coalesce((SELECT jsonb_agg(w.envelope ORDER BY w.version) FROM (
+                           SELECT e.version, ${envelopeColumns} FROM ${s}.strata_events e
+                            WHERE e.stream_id = $1 AND e.version >= $2 ORDER BY e.version LIMIT $3) w), '[]'::jsonb) AS events`,
+                [streamId, Math.max(1, opts.fromVersion ?? 1), Math.max(0, limit)],
+              )
+            )[0];
+        const events = slice?.events ?? [];
         if (opts.limit === undefined && events.length > maxReadEvents) throw new StreamTooLargeError(streamId, maxReadEvents);
-        return { streamId, version: row?.version ?? 0, events };
+        return { streamId, version: slice?.version ?? 0, events };
       }),
 
     readFeed: (after: string, limit: number): Promise<FeedPage> =>

@@ -53,6 +53,13 @@ export class UnreadableEventError extends EventStoreError {
 export interface StreamCommand<C extends { readonly type: string; readonly data: unknown }> {
   readonly streamId: string;
   readonly command: C;
+  /**
+   * The command creates its stream under a fresh id (a new order, a new payment): the first
+   * attempt decides on the initial state and appends with `no-stream` without reading the stream.
+   * If the stream exists after all, the store answers with the duplicate (same command id) or a
+   * conflict, and the handler falls back to load → decide → append. Saves one read per creation.
+   */
+  readonly createsStream?: boolean;
 }
 
 export interface LoadedStream<State> {
@@ -119,7 +126,7 @@ export const createCommandHandler = (deps: { readonly eventStore: EventStore; re
   const { eventStore } = deps;
   const maxRetries = deps.maxConflictRetries ?? DEFAULT_MAX_CONFLICT_RETRIES;
 
-  return async (decider, { streamId, command }, ctx) => {
+  return async (decider, { streamId, command, createsStream }, ctx) => {
     const commandId = ctx.commandId;
     const meta = {
       occurredAt: ctx.now,
@@ -132,7 +139,10 @@ export const createCommandHandler = (deps: { readonly eventStore: EventStore; re
     const reused = domainError('CommandIdReused', `command id ${commandId} was already used on ${streamId} with a different payload`);
 
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
-      const { state, version, envelopes } = await loadStream(eventStore, decider, streamId);
+      const { state, version, envelopes } =
+        attempt === 0 && createsStream === true
+          ? { state: decider.initialState(), version: 0, envelopes: [] as readonly EventEnvelope[] }
+          : await loadStream(eventStore, decider, streamId);
       const original = envelopes.filter((e) => e.commandId === commandId);
       const last = original[original.length - 1];
       if (last !== undefined)

@@ -161,4 +161,35 @@ describe('createWriteModel over the memory store', () => {
       cause: { _tag: 'EventDecodeError', type: 'OrderPlaced' },
     });
   });
+
+  describe('creation commands (createsStream)', () => {
+    /** The memory store, counting whole-stream reads. */
+    const countingStore = () => {
+      const store = createMemoryEventStore();
+      const reads: string[] = [];
+      const counted: EventStore = { ...store, append: (r) => store.append(r), readStream: (id, o) => (reads.push(id), store.readStream(id, o)) };
+      return { store: counted, reads };
+    };
+
+    it('places an order and requests its payment without reading the new streams first', async () => {
+      const { store, reads } = countingStore();
+      const wm = createWriteModel({ eventStore: store });
+      expect(outcome(await wm.placeOrder(placeOrderCmd, ctx('place'))).version).toBe(1);
+      expect(outcome(await wm.requestPayment({ paymentId: 'o-1', orderId: 'o-1', customerId: 'c-1', amount: usd(9950) }, ctx('request'))).version).toBe(1);
+      expect(reads).toEqual([]);
+    });
+
+    it('falls back to load → decide when the stream exists: a retry is the duplicate, another command is decided on the real state', async () => {
+      const { store, reads } = countingStore();
+      const wm = createWriteModel({ eventStore: store });
+      const first = outcome(await wm.placeOrder(placeOrderCmd, ctx('place')));
+      expect(outcome(await wm.placeOrder(placeOrderCmd, ctx('place')))).toEqual({ ...first, duplicate: true });
+      expect(outcome(await wm.placeOrder(placeOrderCmd, ctx('place-again')))).toMatchObject({ version: 1, events: [], duplicate: false });
+      const elsewhere = { ...placeOrderCmd, shippingAddress: { ...placeOrderCmd.shippingAddress, city: 'Elsewhere' } };
+      expect(rejection(await wm.placeOrder(elsewhere, ctx('place-elsewhere')))?._tag).toBe('OrderAlreadyExists');
+      expect(rejection(await wm.placeOrder(elsewhere, ctx('place')))?._tag).toBe('CommandIdReused');
+      expect((await store.readStream(orderStream('o-1'))).version).toBe(1);
+      expect(reads.length).toBeGreaterThan(0);
+    });
+  });
 });

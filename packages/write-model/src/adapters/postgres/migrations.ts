@@ -87,6 +87,26 @@ export const migrations: readonly Migration[] = [
        $fn$`,
     ],
   },
+  {
+    id: 2,
+    name: 'append-many',
+    statements: (s) => [
+      // Group commit: several commits (any streams) in one statement and one transaction, each
+      // through strata_append in order, so a later commit sees the earlier ones. Answers in order.
+      `CREATE FUNCTION ${s}.strata_append_many(p_commits jsonb)
+       RETURNS jsonb LANGUAGE plpgsql AS $fn$
+       DECLARE
+         c jsonb;
+         answers jsonb := '[]'::jsonb;
+       BEGIN
+         FOR c IN SELECT value FROM jsonb_array_elements(p_commits) LOOP
+           answers := answers || jsonb_build_array(${s}.strata_append(c->>'stream', (c->>'version')::integer, c->>'hash', c->>'commandId', c->'events'));
+         END LOOP;
+         RETURN answers;
+       END
+       $fn$`,
+    ],
+  },
 ];
 
 /**

@@ -8,5 +8,5 @@ export interface CustomerService {
 
 export const createCustomerService = (handle: CommandHandler): CustomerService => ({
   registerCustomer: (data, ctx) =>
-    handle(customerDecider, { streamId: customerStream(data.customerId), command: { type: 'RegisterCustomer', data } }, ctx),
+    handle(customerDecider, { streamId: customerStream(data.customerId), command: { type: 'RegisterCustomer', data }, createsStream: true }, ctx),
 });

@@ -21,7 +21,7 @@ export interface OrderService {
 }
 
 export const createOrderService = (eventStore: EventStore, handle: CommandHandler): OrderService => ({
-  placeOrder: (data, ctx) => handle(orderDecider, { streamId: orderStream(data.orderId), command: { type: 'PlaceOrder', data } }, ctx),
+  placeOrder: (data, ctx) => handle(orderDecider, { streamId: orderStream(data.orderId), command: { type: 'PlaceOrder', data }, createsStream: true }, ctx),
   confirmOrder: (data, ctx) => handle(orderDecider, { streamId: orderStream(data.orderId), command: { type: 'ConfirmOrder', data } }, ctx),
   cancelOrder: (data, ctx) => handle(orderDecider, { streamId: orderStream(data.orderId), command: { type: 'CancelOrder', data } }, ctx),
   shipOrder: (data, ctx) => handle(orderDecider, { streamId: orderStream(data.orderId), command: { type: 'ShipOrder', data } }, ctx),

@@ -23,7 +23,7 @@ export interface PaymentService {
 }
 
 export const createPaymentService = (eventStore: EventStore, handle: CommandHandler): PaymentService => ({
-  requestPayment: (data, ctx) => handle(paymentDecider, { streamId: paymentStream(data.paymentId), command: { type: 'RequestPayment', data } }, ctx),
+  requestPayment: (data, ctx) => handle(paymentDecider, { streamId: paymentStream(data.paymentId), command: { type: 'RequestPayment', data }, createsStream: true }, ctx),
   authorizePayment: (data, ctx) => handle(paymentDecider, { streamId: paymentStream(data.paymentId), command: { type: 'AuthorizePayment', data } }, ctx),
   declinePayment: (data, ctx) => handle(paymentDecider, { streamId: paymentStream(data.paymentId), command: { type: 'DeclinePayment', data } }, ctx),
   capturePayment: (data, ctx) => handle(paymentDecider, { streamId: paymentStream(data.paymentId), command: { type: 'CapturePayment', data } }, ctx),
