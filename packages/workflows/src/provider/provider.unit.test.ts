@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Money } from '@strata/events';
 import { createHttpPaymentProvider } from './provider.http.js';
@@ -78,5 +79,26 @@ describe('HTTP payment provider against the simulated provider', () => {
     const { provider } = await setup();
     await provider.authorize({ idempotencyKey: 'same', paymentId: 'p', amount: usd(1) });
     await expect(provider.authorize({ idempotencyKey: 'same', paymentId: 'p', amount: usd(2) })).rejects.toMatchObject({ code: 'PROVIDER_REJECTED', status: 422 });
+  });
+
+  it('treats an oversized answer or a dropped connection as the provider being unavailable', async () => {
+    let calls = 0;
+    const server = createServer((req, res) => {
+      calls++;
+      if (req.url?.includes('capture')) return void req.socket.destroy();
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(`{"status":"authorized","pad":"${'x'.repeat(2 * 1024 * 1024)}"}`);
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const { port } = server.address() as { port: number };
+      const provider = createHttpPaymentProvider({ baseUrl: `http://127.0.0.1:${port}`, backoffMs: 1, maxAttempts: 2 });
+      await expect(provider.authorize({ idempotencyKey: 'big', paymentId: 'p', amount: usd(1) })).rejects.toBeInstanceOf(ProviderUnavailableError);
+      await expect(provider.capture({ idempotencyKey: 'cut', providerRef: 'r', amount: usd(1) })).rejects.toBeInstanceOf(ProviderUnavailableError);
+      expect(calls).toBe(4);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((ok) => server.close(ok));
+    }
   });
 });
