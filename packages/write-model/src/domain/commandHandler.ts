@@ -108,18 +108,28 @@ export type CommandHandler = <C extends { readonly type: string; readonly data: 
   decider: Decider<C, State>,
   request: StreamCommand<C>,
   ctx: CommandContext,
+  loaded?: LoadedStream<State>,
 ) => Promise<CommandResult>;
+
+/**
+ * What a caller already holds of the stream a command goes to, so the first attempt skips the
+ * load: a stream it just read (`loadOrder`, `loadPayment`), or `NEW_STREAM` for an aggregate whose
+ * id it has just made up. It is only a starting point: the append carries the expected version
+ * (and the tail hash), so a stale one loses the write, and the handler reloads and decides again.
+ */
+export const NEW_STREAM: LoadedStream<never> = { state: undefined as never, version: 0, envelopes: [] };
 
 /**
  * load → (already handled?) → decide → append with the expected version; on a version conflict,
  * reload and decide again, at most `maxConflictRetries` times. The command id is stored with the
- * commit, so a retry returns the first outcome even after a restart.
+ * commit, so a retry returns the first outcome even after a restart. With `loaded`, the first
+ * attempt decides on it instead of reading the stream (one read less per command).
  */
 export const createCommandHandler = (deps: { readonly eventStore: EventStore; readonly maxConflictRetries?: number }): CommandHandler => {
   const { eventStore } = deps;
   const maxRetries = deps.maxConflictRetries ?? DEFAULT_MAX_CONFLICT_RETRIES;
 
-  return async (decider, { streamId, command }, ctx) => {
+  return async (decider, { streamId, command }, ctx, loaded) => {
     const commandId = ctx.commandId;
     const meta = {
       occurredAt: ctx.now,
@@ -132,7 +142,14 @@ export const createCommandHandler = (deps: { readonly eventStore: EventStore; re
     const reused = domainError('CommandIdReused', `command id ${commandId} was already used on ${streamId} with a different payload`);
 
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
-      const { state, version, envelopes } = await loadStream(eventStore, decider, streamId);
+      // A stream loaded for another id is not a starting point (a caller's mistake): load.
+      const given = attempt === 0 && (loaded?.version === 0 || loaded?.envelopes[0]?.streamId === streamId) ? loaded : undefined;
+      const { state, version, envelopes } =
+        given === undefined
+          ? await loadStream(eventStore, decider, streamId)
+          : given.version === 0
+            ? { state: decider.initialState(), version: 0, envelopes: [] }
+            : given;
       const original = envelopes.filter((e) => e.commandId === commandId);
       const last = original[original.length - 1];
       if (last !== undefined)
