@@ -1,17 +1,17 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { RouteTarget, RoutingPattern, RoutingRule } from '@strata/workflows/routing/rules';
 import { Construct } from 'constructs';
 
 /**
- * A Lambda function. The workflows are reached through the saga starter, never as direct Step
- * Functions targets: a rule hands its target the whole event, and the ASL documents expect the
- * saga input derived from it.
+ * A state machine. A rule starts it directly (StartExecution, asynchronous for Express) with the
+ * whole event as input; the ASL document maps the event to its saga input in its first states, as
+ * it does for the local runner — no Lambda in between.
  */
-export type RouteDestination = lambda.IFunction;
+export type RouteDestination = sfn.IStateMachine;
 
 export interface EventRoutingProps {
   /** Event bus name. */
@@ -21,7 +21,7 @@ export interface EventRoutingProps {
   /** What each routing target is on AWS. */
   readonly destinations: Readonly<Record<RouteTarget, RouteDestination>>;
   /**
-   * How long the bus archive keeps events for replay.
+   * How long the bus archive keeps events for replays.
    * @default Duration.days(30)
    */
   readonly archiveRetention?: Duration;
@@ -35,9 +35,10 @@ export const toCdkPattern = (pattern: RoutingPattern): events.EventPattern => ({
 });
 
 /**
- * EventBridge: the Strata bus (fed by the stream publisher), an archive for replays, and one rule
- * per entry of the shared routing table, with the same pattern the local bus matches. Failed
- * deliveries land in a dead-letter queue after EventBridge's retries.
+ * EventBridge: the Strata bus (fed by the stream publisher with the routed events only), an archive
+ * for replays, and one rule per entry of the shared routing table, with the same pattern the local
+ * bus matches, targeting its state machine. Failed starts land in a dead-letter queue after
+ * EventBridge's retries.
  */
 export class EventRouting extends Construct {
   readonly bus: events.EventBus;
@@ -63,8 +64,7 @@ export class EventRouting extends Construct {
   }
 
   private target(destination: RouteDestination): events.IRuleTarget {
-    const delivery = { deadLetterQueue: this.deadLetterQueue, retryAttempts: 20, maxEventAge: Duration.hours(24) };
-    // The whole event is the input, as the local bus hands it to targets (`BusEvent`).
-    return new targets.LambdaFunction(destination, delivery);
+    // The whole event is the input, as the local bus hands it to the runner (`BusEvent`).
+    return new targets.SfnStateMachine(destination, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 20, maxEventAge: Duration.hours(24) });
   }
 }

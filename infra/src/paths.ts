@@ -29,6 +29,19 @@ export const LambdaEntry = {
   paymentStep: 'packages/runtime/src/lambda/paymentStep.ts',
   notification: 'packages/runtime/src/lambda/notification.ts',
   publisher: 'packages/runtime/src/lambda/publisher.ts',
-  sagaStarter: 'packages/runtime/src/lambda/sagaStarter.ts',
 } as const;
 export type LambdaEntry = keyof typeof LambdaEntry;
+
+/**
+ * Memory of each entry's function, in MB (Lambda bills GB-seconds, so this is half the price of a
+ * slow function): the smallest size that runs each comfortably. The cost model (bench/cost) reads
+ * these very numbers. The step handler and the publisher only wait on I/O (the provider,
+ * DynamoDB, PutEvents); the API and the projector run the engine (HTTP app, SQL, Redis).
+ */
+export const LAMBDA_MEMORY_MB: { readonly [E in LambdaEntry]: number } = {
+  api: 256,
+  projector: 512,
+  paymentStep: 128,
+  notification: 256,
+  publisher: 128,
+};

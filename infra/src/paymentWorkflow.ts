@@ -1,8 +1,11 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { DEFAULTS } from '@strata/runtime/names';
 import { PAYMENT_STEP_ARN_PLACEHOLDER, WORKFLOW_FILES, WORKFLOW_TYPES, WORKFLOWS, type WorkflowName } from '@strata/workflows/asl/definitions';
-import { stateMachineArnEnv } from '@strata/runtime/aws/stateMachines';
 import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,36 +31,34 @@ export const deployableAsl = (file: string): string => {
 export interface PaymentWorkflowProps {
   /** Settings of the step-handler Lambda (entry `paymentStep`); `repoRoot` also locates the ASL files. */
   readonly stepFunction: Omit<StrataFunctionProps, 'entry'>;
-  /** Settings of the starter Lambda (entry `sagaStarter`), the target of the routing rules. */
-  readonly starterFunction: Omit<StrataFunctionProps, 'entry'>;
+  /** Where a failed start of the sweep lands after EventBridge's retries. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * Between two hold-expiry sweeps (the local runtime's `STRATA_HOLD_SWEEP_SECONDS` default).
+   * @default Duration.seconds(DEFAULTS.holdSweepSeconds): hourly
+   */
+  readonly sweepEvery?: Duration;
 }
-
-/**
- * The Step Functions type each workflow is deployed as: the workflows package's choice, except
- * HoldExpiry, which waits for the hold's expiry (days): an Express execution ends after five
- * minutes, so on AWS it runs as Standard (one execution per authorization, a handful of
- * transitions; the same document the local runner executes).
- */
-export const DEPLOYED_WORKFLOW_TYPES: { readonly [W in WorkflowName]: 'EXPRESS' | 'STANDARD' } = { ...WORKFLOW_TYPES, HoldExpiry: 'STANDARD' };
 
 /**
  * The payment saga on Step Functions: one state machine per ASL document of the workflows package,
  * read from its JSON file at synth time, so AWS runs the very document the local runner executes.
- * The type of each is `DEPLOYED_WORKFLOW_TYPES`. Every Task calls the one step handler (the step
- * name travels in the task input). The routing rules target the starter, which turns the routed
- * event into the workflow's input (`sagaInputFor`, as the local runner does) and starts the
- * execution named after the workflow and the payment (`executionName`).
+ * Every one is Express (`WORKFLOW_TYPES`): each run ends within seconds. Every Task calls the one
+ * step handler (the step name travels in the task input). The request and release machines are
+ * started by the routing rules directly (`EventRouting`), with the routed event as input; the
+ * hold-expiry sweep by a schedule, hourly.
  */
 export class PaymentWorkflow extends Construct {
   readonly stepHandler: StrataFunction;
-  readonly starter: StrataFunction;
   readonly stateMachines: Readonly<Record<WorkflowName, sfn.StateMachine>>;
+  /** The schedule that starts the hold-expiry sweep. */
+  readonly sweepSchedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: PaymentWorkflowProps) {
     super(scope, id);
     this.stepHandler = new StrataFunction(this, 'StepHandler', { ...props.stepFunction, entry: 'paymentStep', timeout: Duration.seconds(60) });
     const machine = (name: WorkflowName): sfn.StateMachine => {
-      const express = DEPLOYED_WORKFLOW_TYPES[name] === 'EXPRESS';
+      const express = WORKFLOW_TYPES[name] === 'EXPRESS';
       const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
       const m = new sfn.StateMachine(this, name, {
         // Inline rather than an S3 asset, so `cdk diff` shows a changed workflow.
@@ -72,11 +73,10 @@ export class PaymentWorkflow extends Construct {
       return m;
     };
     this.stateMachines = Object.fromEntries(WORKFLOWS.map((name) => [name, machine(name)])) as Record<WorkflowName, sfn.StateMachine>;
-    this.starter = new StrataFunction(this, 'Starter', {
-      ...props.starterFunction,
-      entry: 'sagaStarter',
-      environment: { ...props.starterFunction.environment, ...Object.fromEntries(WORKFLOWS.map((name) => [stateMachineArnEnv(name), this.stateMachines[name].stateMachineArn])) },
+    this.sweepSchedule = new events.Rule(this, 'HoldSweepSchedule', {
+      description: 'Starts the hold-expiry sweep: authorization holds past their expiry are voided.',
+      schedule: events.Schedule.rate(props.sweepEvery ?? Duration.seconds(DEFAULTS.holdSweepSeconds)),
+      targets: [new targets.SfnStateMachine(this.stateMachines.HoldExpiry, { deadLetterQueue: props.deadLetterQueue, retryAttempts: 20, maxEventAge: Duration.hours(1) })],
     });
-    for (const name of WORKFLOWS) this.stateMachines[name].grantStartExecution(this.starter);
   }
 }

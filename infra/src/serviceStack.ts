@@ -1,4 +1,5 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { EnvKey } from '@strata/runtime/names';
 import type { RoutingRule } from '@strata/workflows/routing/rules';
 import type { Construct } from 'constructs';
@@ -27,8 +28,9 @@ export interface ServiceStackProps extends StackProps {
 }
 
 /**
- * Everything stateless, replaceable by a redeploy: the API, the stream consumers (projector and
- * EventBridge publisher), routing, the payment saga, notifications and operations.
+ * Everything stateless, replaceable by a redeploy: the API, the stream consumers (projector,
+ * EventBridge publisher, notifications), routing, the payment saga and its hold-expiry sweep, and
+ * operations.
  */
 export class ServiceStack extends Stack {
   readonly api: OrderApi;
@@ -64,7 +66,9 @@ export class ServiceStack extends Stack {
       },
     });
 
-    const api = new OrderApi(this, 'OrderApi', { function: fn() });
+    // Commands answer from their own result: a Lambda waiting for the projector would be billed
+    // the stream's delay on every command (decision 0004); reads follow within about a second.
+    const api = new OrderApi(this, 'OrderApi', { function: fn({ [EnvKey.readYourWritesMs]: '0' }) });
     table.grantReadWriteData(api.function);
     // `/ready` and `/metrics` measure the projections' lag on the table's stream.
     table.grantStreamRead(api.function);
@@ -77,38 +81,44 @@ export class ServiceStack extends Stack {
     table.grantReadData(projector.function);
     lake.grantPutRecords(projector.function);
 
+    // Domain events reach the bus from the change feed, never from the command path; the routing
+    // rules start the workflows' state machines directly.
+    const sweepDeadLetters = new sqs.Queue(this, 'SweepDeadLetters', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     const payments = new PaymentWorkflow(this, 'PaymentWorkflow', {
       stepFunction: fn(props.providerUrl === undefined ? {} : { [EnvKey.providerUrl]: props.providerUrl }),
-      starterFunction: fn(),
+      deadLetterQueue: sweepDeadLetters,
     });
     table.grantReadWriteData(payments.stepHandler);
+    // The hold-expiry sweep reads the expired holds from the read model.
+    database.secret.grantRead(payments.stepHandler);
     const machines = payments.stateMachines;
 
-    const notifications = new Notifications(this, 'Notifications', { function: fn() });
-    // The recipient is the order's customer, read from the order stream.
+    const notifications = new Notifications(this, 'Notifications', { table, function: fn() });
+    // The recipient is the order's customer: the read model's order, or the order stream.
+    database.secret.grantRead(notifications.function);
     table.grantReadData(notifications.function);
 
     const routing = new EventRouting(this, 'EventRouting', {
       busName: `${props.projectName}-events`,
       rules: props.rules,
-      destinations: {
-        PaymentRequestWorkflow: payments.starter,
-        PaymentReleaseWorkflow: payments.starter,
-        HoldExpiryWorkflow: payments.starter,
-        CustomerNotifications: notifications.function,
-      },
+      destinations: { PaymentRequestWorkflow: machines.PaymentRequest, PaymentReleaseWorkflow: machines.PaymentRelease },
     });
 
-    // Domain events reach the bus from the change feed, never from the command path.
     const publisher = new StreamConsumer(this, 'Publisher', { table, function: { ...fn({ [EnvKey.eventBus]: routing.bus.eventBusName }), entry: 'publisher' } });
     routing.bus.grantPutEventsTo(publisher.function);
 
     this.observability = new Observability(this, 'Observability', {
       api: api.api,
       projector: projector.function,
-      functions: { api: api.function, projector: projector.function, publisher: publisher.function, paymentStep: payments.stepHandler, sagaStarter: payments.starter, notification: notifications.function },
+      functions: { api: api.function, projector: projector.function, publisher: publisher.function, paymentStep: payments.stepHandler, notification: notifications.function },
       stateMachines: machines,
-      deadLetterQueues: { projector: projector.deadLetterQueue, publisher: publisher.deadLetterQueue, routing: routing.deadLetterQueue },
+      deadLetterQueues: {
+        projector: projector.deadLetterQueue,
+        publisher: publisher.deadLetterQueue,
+        notifications: notifications.deadLetterQueue,
+        routing: routing.deadLetterQueue,
+        sweepSchedule: sweepDeadLetters,
+      },
       table,
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
       ...(props.enableGuardDuty === undefined ? {} : { enableGuardDuty: props.enableGuardDuty }),

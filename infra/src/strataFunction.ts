@@ -5,7 +5,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
-import { LambdaEntry } from './paths.js';
+import { LAMBDA_MEMORY_MB, LambdaEntry } from './paths.js';
 
 export interface StrataFunctionProps {
   /** Which runtime entry point this function runs (`handler` export of that file). */
@@ -16,7 +16,7 @@ export interface StrataFunctionProps {
   /** The application security group, the one RDS and Redis accept connections from. */
   readonly securityGroup: ec2.ISecurityGroup;
   readonly environment?: Readonly<Record<string, string>>;
-  /** @default 512 */
+  /** @default LAMBDA_MEMORY_MB[entry] */
   readonly memorySize?: number;
   /** @default Duration.seconds(30) */
   readonly timeout?: Duration;
@@ -41,7 +41,7 @@ export class StrataFunction extends NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       projectRoot: props.repoRoot,
       depsLockFilePath: join(props.repoRoot, 'pnpm-lock.yaml'),
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? LAMBDA_MEMORY_MB[props.entry],
       timeout: props.timeout ?? Duration.seconds(30),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { ROLES } from '@strata/api/identity/ports';
 import { EVENT_TYPES } from '@strata/events';
 import { EnvKey } from '@strata/runtime/names';
-import { stateMachineArnEnv } from '@strata/runtime/aws/stateMachines';
-import { PAYMENT_STEP_ARN_PLACEHOLDER, WORKFLOW_FILES, WORKFLOW_TYPES, WORKFLOWS } from '@strata/workflows/asl/definitions';
+import { DEFAULTS } from '@strata/runtime/names';
+import { PAYMENT_STEP_ARN_PLACEHOLDER, WORKFLOW_FILES, WORKFLOWS } from '@strata/workflows/asl/definitions';
 import { routingRules } from '@strata/workflows/routing/rules';
 import { TABLE_KEY } from '@strata/write-model/adapters/dynamodb/item';
-import { addStrataStacks, ASL_DIR, DEPLOYED_WORKFLOW_TYPES, deployableAsl, findRepoRoot, settingsFrom, SynthError, LAKE_COLUMNS, type ServiceStack, type StatefulStack } from '../src/index.js';
+import { addStrataStacks, ASL_DIR, deployableAsl, findRepoRoot, LAMBDA_MEMORY_MB, LambdaEntry, settingsFrom, SynthError, LAKE_COLUMNS, type ServiceStack, type StatefulStack } from '../src/index.js';
 
 // One synthesis for the whole file. Bundling is skipped (the `aws:cdk:bundling-stacks` context):
 // the assertions are about the templates, and `cdk synth` exercises esbuild. NodejsFunction still
@@ -92,6 +92,10 @@ describe('stateful stack', () => {
       ExtendedS3DestinationConfiguration: Match.objectLike({
         Prefix: 'events/type=!{partitionKeyFromQuery:type}/dt=!{partitionKeyFromQuery:dt}/',
         DynamicPartitioningConfiguration: { Enabled: true, RetryOptions: Match.anyValue() },
+        // Rows arrive packed, up to 500 JSON lines per record (Firehose bills per record, rounded up to 5 KB).
+        ProcessingConfiguration: Match.objectLike({
+          Processors: Match.arrayWith([{ Type: 'RecordDeAggregation', Parameters: [{ ParameterName: 'SubRecordType', ParameterValue: 'JSON' }] }]),
+        }),
         DataFormatConversionConfiguration: Match.objectLike({ Enabled: true, OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } } }),
       }),
     }));
@@ -127,7 +131,7 @@ describe('stateful stack', () => {
 
 describe('service stack', () => {
   it('runs every entry point on Node 22, traced, in the VPC, with the runtime configuration', () => {
-    assertTemplate(() => services.resourceCountIs('AWS::Lambda::Function', 6));
+    assertTemplate(() => services.resourceCountIs('AWS::Lambda::Function', Object.keys(LambdaEntry).length));
     assertTemplate(() => services.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Handler: 'index.handler',
@@ -155,11 +159,26 @@ describe('service stack', () => {
     expect(writes[0]).toEqual(expect.objectContaining({ Effect: 'Allow', Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query']) }));
   });
 
-  it('drives the projector and the publisher from the table stream with partial batch failures, bisection and a DLQ', () => {
-    assertTemplate(() => services.resourceCountIs('AWS::Lambda::EventSourceMapping', 2));
-    for (const consumer of [service.projector, service.publisher]) {
+  it('gives each function the memory the cost model prices (LAMBDA_MEMORY_MB)', () => {
+    const functions = { api: service.api.function, projector: service.projector.function, publisher: service.publisher.function, paymentStep: service.payments.stepHandler, notification: service.notifications.function };
+    expect(Object.keys(functions).sort()).toEqual(Object.keys(LambdaEntry).sort());
+    const resources = services.findResources('AWS::Lambda::Function');
+    for (const [entry, fn] of Object.entries(functions)) {
+      expect((resources[logicalId(service, fn)] as { Properties: { MemorySize: number } }).Properties.MemorySize).toBe(LAMBDA_MEMORY_MB[entry as LambdaEntry]);
+    }
+  });
+
+  it('lets the API answer commands without waiting for the read model (STRATA_READ_YOUR_WRITES_MS=0)', () => {
+    const resource = services.findResources('AWS::Lambda::Function')[logicalId(service, service.api.function)] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+    expect(resource.Properties.Environment.Variables[EnvKey.readYourWritesMs]).toBe('0');
+  });
+
+  it('drives the projector, the publisher and the notifications from the table stream with partial batch failures, bisection and a DLQ', () => {
+    assertTemplate(() => services.resourceCountIs('AWS::Lambda::EventSourceMapping', 3));
+    for (const consumer of [service.projector, service.publisher, service.notifications.consumer]) {
       assertTemplate(() => services.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: ref(service, consumer.function),
+        BatchSize: 100,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,
         StartingPosition: 'TRIM_HORIZON',
@@ -168,7 +187,7 @@ describe('service stack', () => {
     }
   });
 
-  it('deploys each ASL document of the workflows package as written, with its type, tracing and the step handler', () => {
+  it('deploys each ASL document of the workflows package as written, as Express, with tracing and the step handler', () => {
     const root = findRepoRoot();
     for (const name of WORKFLOWS) {
       const file = join(root, ASL_DIR, WORKFLOW_FILES[name]);
@@ -177,8 +196,9 @@ describe('service stack', () => {
       expect(resource.Properties).toEqual(
         expect.objectContaining({
           DefinitionString: deployableAsl(file),
-          StateMachineType: DEPLOYED_WORKFLOW_TYPES[name],
+          StateMachineType: 'EXPRESS',
           TracingConfiguration: { Enabled: true },
+          LoggingConfiguration: expect.objectContaining({ Level: 'ALL', IncludeExecutionData: true }),
           DefinitionSubstitutions: { PaymentStepFunctionArn: { 'Fn::GetAtt': [logicalId(service, service.payments.stepHandler), 'Arn'] } },
         }),
       );
@@ -187,37 +207,39 @@ describe('service stack', () => {
       const states = (text: string): string[] => Object.keys((JSON.parse(text) as { States: object }).States);
       expect(states(deployed)).toEqual(states(readFileSync(file, 'utf8')));
     }
+    assertTemplate(() => services.resourceCountIs('AWS::StepFunctions::StateMachine', WORKFLOWS.length));
   });
 
-  it('runs HoldExpiry as Standard (it waits days for the hold to expire), the others as the workflows package chose', () => {
-    expect(DEPLOYED_WORKFLOW_TYPES.HoldExpiry).toBe('STANDARD');
-    for (const name of WORKFLOWS.filter((w) => w !== 'HoldExpiry')) expect(DEPLOYED_WORKFLOW_TYPES[name]).toBe(WORKFLOW_TYPES[name]);
-  });
-
-  it('starts the workflows through the saga starter, which knows every state machine and may start them', () => {
-    const starter = service.payments.starter;
-    const resource = services.findResources('AWS::Lambda::Function')[logicalId(service, starter)] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
-    for (const name of WORKFLOWS) {
-      expect(resource.Properties.Environment.Variables[stateMachineArnEnv(name)]).toEqual({ Ref: logicalId(service, service.payments.stateMachines[name]) });
-    }
-    const policies = services.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([ref(service, starter.role!)]) } });
-    const started = Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement)
-      .filter((st) => [st.Action].flat().includes('states:StartExecution'))
-      .map((st) => st.Resource);
-    expect(started).toEqual(expect.arrayContaining(WORKFLOWS.map((name) => ({ Ref: logicalId(service, service.payments.stateMachines[name]) }))));
-  });
-
-  it('targets Lambdas only: the starter for the workflow rules, the notification function for the others', () => {
-    const starterArn = { 'Fn::GetAtt': [logicalId(service, service.payments.starter), 'Arn'] };
-    const notifierArn = { 'Fn::GetAtt': [logicalId(service, service.notifications.function), 'Arn'] };
+  it('routes each rule straight to its state machine, with the whole event as input and a dead-letter queue: no Lambda in between', () => {
+    const machines = service.payments.stateMachines;
+    const expected = { PaymentRequestWorkflow: machines.PaymentRequest, PaymentReleaseWorkflow: machines.PaymentRelease };
     for (const rule of routingRules) {
-      const arn = rule.target === 'CustomerNotifications' ? notifierArn : starterArn;
-      assertTemplate(() => services.hasResourceProperties('AWS::Events::Rule', { Name: `strata-events-${rule.name}`, Targets: [Match.objectLike({ Arn: arn })] }));
+      const resource = Object.values(services.findResources('AWS::Events::Rule', { Properties: { Name: `strata-events-${rule.name}` } }))[0] as { Properties: { Targets: Array<Record<string, unknown>> } };
+      expect(resource.Properties.Targets).toEqual([
+        expect.objectContaining({ Arn: { Ref: logicalId(service, expected[rule.target]) }, RoleArn: expect.anything(), DeadLetterConfig: expect.anything() }),
+      ]);
+      // No input transformer: the document maps the event itself, as it does for the local runner.
+      expect(resource.Properties.Targets[0]).not.toHaveProperty('InputTransformer');
+      expect(resource.Properties.Targets[0]).not.toHaveProperty('Input');
     }
+    const policies = Object.values(services.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement);
+    const starts = policies.filter((st) => [st.Action].flat().includes('states:StartExecution')).map((st) => st.Resource);
+    expect(starts).toEqual(expect.arrayContaining(WORKFLOWS.map((name) => ({ Ref: logicalId(service, machines[name]) }))));
+  });
+
+  it('starts the hold-expiry sweep on an hourly schedule (one execution per hour, none per order)', () => {
+    assertTemplate(() => services.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${DEFAULTS.holdSweepSeconds / 3600} hour)`,
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { Ref: logicalId(service, service.payments.stateMachines.HoldExpiry) }, DeadLetterConfig: Match.anyValue() })],
+    }));
+    // The step handler reads the expired holds from the read model.
+    const role = ref(service, service.payments.stepHandler.role!);
+    const statements = Object.values(services.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([role]) } })).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[] }[] } } }).Properties.PolicyDocument.Statement);
+    expect(statements.some((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'))).toBe(true);
   });
 
   it('creates one EventBridge rule per shared routing rule, with exactly its pattern', () => {
-    assertTemplate(() => services.resourceCountIs('AWS::Events::Rule', routingRules.length));
     for (const rule of routingRules) {
       assertTemplate(() => services.hasResourceProperties('AWS::Events::Rule', {
         Name: `strata-events-${rule.name}`,
@@ -226,6 +248,8 @@ describe('service stack', () => {
         Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue() })],
       }));
     }
+    // The routing rules and the sweep's schedule: nothing else is on a rule.
+    assertTemplate(() => services.resourceCountIs('AWS::Events::Rule', routingRules.length + 1));
   });
 
   it('serves the API on the showcase stage behind a WAF web ACL with managed rules', () => {

@@ -29,6 +29,14 @@ export interface Config {
   readonly providerUrl?: string;
   readonly corsOrigins: readonly string[];
   readonly rateLimitPerMinute: number;
+  /** Seconds between two hold-expiry sweeps of the local runtime (the CDK schedule on AWS). */
+  readonly holdSweepSeconds: number;
+  /**
+   * How long a command waits for the read model to reflect it before answering (0: answer at
+   * once from the command's own result). The API Lambda runs with 0: a waiting Lambda is billed
+   * for the stream's delay.
+   */
+  readonly readYourWritesMs: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -134,6 +142,8 @@ export const loadConfig = (env: Env = process.env, overrides: Partial<Record<Env
     ...(providerUrl ? { providerUrl } : {}),
     corsOrigins: (get(EnvKey.corsOrigins) ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     rateLimitPerMinute: int(EnvKey.rateLimitPerMinute, 600, 1, 1_000_000),
+    holdSweepSeconds: int(EnvKey.holdSweepSeconds, DEFAULTS.holdSweepSeconds, 1, 7 * 24 * 3600),
+    readYourWritesMs: int(EnvKey.readYourWritesMs, DEFAULTS.readYourWritesMs, 0, 30_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -227,6 +227,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
       );
       return rows.map((r) => r.order_id);
     },
+    expiredHolds: (now, limit) => readModel.expiredHolds(now, limit),
   });
   closers.push(workflows.close);
   parts.push(...workflows.describe);
@@ -323,7 +324,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     clock: () => new Date(),
     newId: randomUUID,
     logger,
-    options: { corsOrigins: config.corsOrigins, ...(options.clientIp ? { clientIp: options.clientIp } : {}) },
+    options: { corsOrigins: config.corsOrigins, readYourWritesTimeoutMs: config.readYourWritesMs, ...(options.clientIp ? { clientIp: options.clientIp } : {}) },
   });
   app.get('/metrics', async (c) => c.text(lagToPrometheus(await measureLag(feed, sinks)), 200, { 'content-type': 'text/plain; version=0.0.4' }));
 

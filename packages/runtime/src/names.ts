@@ -18,11 +18,12 @@ export const EnvKey = {
   userPoolClientId: 'STRATA_USER_POOL_CLIENT_ID',
   lakeStream: 'STRATA_LAKE_STREAM',
   eventBus: 'STRATA_EVENT_BUS',
-  stateMachineArn: 'STRATA_STATE_MACHINE_ARN',
   providerUrl: 'STRATA_PROVIDER_URL',
   corsOrigins: 'STRATA_CORS_ORIGINS',
   rateLimitPerMinute: 'STRATA_RATE_LIMIT_PER_MINUTE',
   notificationTopicArn: 'STRATA_NOTIFICATION_TOPIC_ARN',
+  holdSweepSeconds: 'STRATA_HOLD_SWEEP_SECONDS',
+  readYourWritesMs: 'STRATA_READ_YOUR_WRITES_MS',
 } as const;
 export type EnvKey = (typeof EnvKey)[keyof typeof EnvKey];
 
@@ -40,4 +41,8 @@ export const DEFAULTS = {
   dataDir: '.strata',
   tableName: 'strata-events',
   apiStageName: 'showcase',
+  /** Between two hold-expiry sweeps: hourly, locally and on AWS (the CDK schedule uses it too). */
+  holdSweepSeconds: 3600,
+  /** How long a command waits for the read model to show it before answering (read-your-writes). */
+  readYourWritesMs: 2000,
 } as const;

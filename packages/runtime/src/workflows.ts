@@ -1,12 +1,14 @@
 /**
- * The local side-effect half of the engine: the in-process bus (EventBridge's rules), the payment
- * saga on aws-local-stepfunctions, the payment provider (simulated unless STRATA_PROVIDER_URL is
- * set) and customer notifications. Fed only from the change feed, never from the command path.
+ * The local side-effect half of the engine, fed only from the change feed (never from the command
+ * path): the in-process bus (EventBridge's rules) starting the payment saga on
+ * aws-local-stepfunctions, the payment provider (simulated unless STRATA_PROVIDER_URL is set),
+ * customer notifications (read from the same feed, as the notification Lambda reads the table's
+ * stream on AWS) and the hold-expiry sweep on a timer (an hourly schedule on AWS).
  */
-import type { DomainEnvelope } from '@strata/events';
+import type { DomainEnvelope, EventEnvelope } from '@strata/events';
 import type { WriteModel } from '@strata/write-model';
 import { join, resolve } from 'node:path';
-import { createHttpPaymentProvider, createLocalBus, createNotificationConsumer, dedupByEventId } from '@strata/workflows';
+import { createHttpPaymentProvider, createLocalBus, createNotificationConsumer, customerFromWriteModel, dedupBy, notifyBatch, type ExpiredHold } from '@strata/workflows';
 import { createOutboxNotifier } from '@strata/workflows/notifications/notifier.outbox';
 import { startSimulatedProvider, type SimulatedProvider } from '@strata/workflows/provider/provider.simulated';
 import { recoverSagas } from '@strata/workflows/saga/recover';
@@ -16,8 +18,9 @@ import type { Logger } from './logger.js';
 
 export interface Workflows {
   readonly describe: readonly string[];
-  /** Routes committed events to the saga and notifications (at least once). */
+  /** Routes committed events to the saga and notifies customers (at least once). */
   publish(events: readonly DomainEnvelope[]): Promise<void>;
+  /** Recovers interrupted sagas, sweeps expired holds once, then every `holdSweepSeconds`. */
   start(): Promise<void>;
   /** Resolves when the executions running now have ended (tests). */
   settled(): Promise<void>;
@@ -32,7 +35,12 @@ export interface WorkflowsDeps {
   readonly enabled: boolean;
   /** Orders whose payment is not settled (from the relational read model): sagas to recover on start. */
   readonly unsettledOrders: () => Promise<readonly string[]>;
+  /** Authorized holds past their expiry (the relational read model's payments): the sweep's source. */
+  readonly expiredHolds?: (now: string, limit: number) => Promise<readonly ExpiredHold[]>;
 }
+
+/** Delivery attempts of one notification before it is logged as dead (the feed moves on). */
+const NOTIFY_ATTEMPTS = 5;
 
 export const createWorkflows = async (o: WorkflowsDeps): Promise<Workflows> => {
   if (!o.enabled) {
@@ -46,6 +54,7 @@ export const createWorkflows = async (o: WorkflowsDeps): Promise<Workflows> => {
   const saga = createSagaRunner({
     writeModel: o.writeModel,
     provider,
+    ...(o.expiredHolds === undefined ? {} : { expiredHolds: o.expiredHolds }),
     onExecutionEnd: (r) =>
       r.status === 'failed'
         ? log.warn('saga execution failed; retry with the operator command', { execution: r.name, error: r.error })
@@ -55,25 +64,55 @@ export const createWorkflows = async (o: WorkflowsDeps): Promise<Workflows> => {
     onDeadLetter: (d) => log.error('bus delivery dead-lettered', { target: d.target, eventId: d.event.detail.eventId, err: d.error }),
   });
   saga.subscribe(bus);
+
+  // Notifications read the feed itself (no bus rule): one outbox file per notified event.
   const outbox = join(resolve(o.config.dataDir), 'outbox');
-  bus.subscribe('CustomerNotifications', dedupByEventId(createNotificationConsumer({ notifier: createOutboxNotifier(outbox), writeModel: o.writeModel })));
+  const consume = createNotificationConsumer({ notifier: createOutboxNotifier(outbox), customerOf: customerFromWriteModel(o.writeModel) });
+  const notifyOnce = dedupBy((e: EventEnvelope) => e.eventId, async (e: EventEnvelope) => void (await consume(e)));
+  const notify = async (events: readonly DomainEnvelope[]): Promise<void> => {
+    let pending = events;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const failed = await notifyBatch(pending, notifyOnce, {
+        onError: (e, err) => (attempt >= NOTIFY_ATTEMPTS ? log.error('notification dead-lettered', { eventId: e.eventId, type: e.type, err }) : undefined),
+      });
+      if (failed === undefined || attempt >= NOTIFY_ATTEMPTS) return;
+      await new Promise((r) => setTimeout(r, 50 * 2 ** (attempt - 1)));
+      pending = pending.slice(failed);
+    }
+  };
+
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    if (o.expiredHolds === undefined) return;
+    void saga.sweep().done.then((r) => (r.status === 'failed' ? undefined : log.debug('hold-expiry sweep ended', { output: r.output })));
+  };
+
   return {
     describe: [
       `payments: ${o.config.providerUrl ? `provider at ${o.config.providerUrl}` : `simulated provider at ${providerUrl}`}; saga on aws-local-stepfunctions`,
       `notifications: outbox folder ${join(o.config.dataDir, 'outbox')}`,
+      ...(o.expiredHolds === undefined ? [] : [`hold expiry: a sweep every ${o.config.holdSweepSeconds} s`]),
     ],
     saga,
-    publish: (events) => bus.publish(events),
-    // A crash may have interrupted sagas: resume or compensate them (every step is idempotent).
+    publish: async (events) => {
+      await Promise.all([bus.publish(events), notify(events)]);
+    },
+    // A crash may have interrupted sagas: resume or compensate them (every step is idempotent);
+    // a hold that expired while the process was down is voided by the first sweep.
     async start() {
       const orders = await o.unsettledOrders();
-      if (orders.length === 0) return;
-      const recovered = await recoverSagas(orders, { writeModel: o.writeModel, runner: saga });
-      const acted = recovered.filter((r) => r.action.kind !== 'none');
-      if (acted.length > 0) log.info('recovered sagas interrupted by a restart', { count: acted.length, orders: acted.map((r) => r.orderId) });
+      if (orders.length > 0) {
+        const recovered = await recoverSagas(orders, { writeModel: o.writeModel, runner: saga });
+        const acted = recovered.filter((r) => r.action.kind !== 'none');
+        if (acted.length > 0) log.info('recovered sagas interrupted by a restart', { count: acted.length, orders: acted.map((r) => r.orderId) });
+      }
+      sweep();
+      sweepTimer = setInterval(sweep, o.config.holdSweepSeconds * 1000);
+      sweepTimer.unref();
     },
     settled: () => saga.settled(),
     async close() {
+      if (sweepTimer !== undefined) clearInterval(sweepTimer);
       saga.stop();
       await simulated?.close();
     },

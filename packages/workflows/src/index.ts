@@ -4,11 +4,13 @@
  *
  * Entry (no Node-only or heavy dependencies, safe for the step Lambda):
  * - routing: `routingRules` (EventBridge patterns, used by CDK and the local bus), `matchesPattern`,
- *   `createLocalBus`, `dedupByEventId`, `toPutEventsEntry`, `toBusEvent`;
+ *   `isRouted` (what the publisher puts on the bus), `busEnvelope`, `createLocalBus`,
+ *   `dedupByEventId`, `toPutEventsEntry`, `toBusEvent`;
  * - saga: the ASL documents (`workflowDefinitions`, `WORKFLOW_FILES`, `WORKFLOW_TYPES`), the step
  *   handlers and `handlePaymentStep` (the body of the step Lambda), the saga's pure decisions;
  * - provider: the `PaymentProvider` port and `createHttpPaymentProvider`;
- * - notifications: the `Notifier` port and `createNotificationConsumer`.
+ * - notifications: the `Notifier` port, `createNotificationConsumer` (one committed event → one
+ *   notification), `customerFromWriteModel`, `notifyBatch` (a batch of the change feed).
  *
  * Subpaths (adapters and the local runtime):
  * - `@strata/workflows/saga/runner` — `createSagaRunner` (aws-local-stepfunctions);
@@ -27,4 +29,4 @@ export * from './steps/paymentSteps.js';
 export * from './provider/port.js';
 export { createHttpPaymentProvider, type HttpPaymentProviderOptions } from './provider/provider.http.js';
 export * from './notifications/port.js';
-export { createNotificationConsumer } from './notifications/consumer.js';
+export { createNotificationConsumer, customerFromWriteModel, mayNotify, notifyBatch, type NotificationDeps, type NotifyOutcome } from './notifications/consumer.js';

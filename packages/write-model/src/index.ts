@@ -9,6 +9,7 @@ export * from './domain/errors.js';
 export { fold, newEvent, type Decider } from './domain/decider.js';
 export {
   DEFAULT_MAX_CONFLICT_RETRIES,
+  NEW_STREAM,
   UnreadableEventError,
   commandFingerprint,
   createCommandHandler,
@@ -57,3 +58,5 @@ export {
   type SubmitFeedback,
 } from './domain/feedback/feedback.decider.js';
 export { createWriteModel, type WriteModel, type WriteModelDeps } from './domain/writeModel.js';
+export type { OrderCommandOptions } from './domain/order/order.service.js';
+export type { PaymentCommandOptions } from './domain/payment/payment.service.js';

@@ -42,6 +42,8 @@ export interface PaymentDoc extends Versioned {
   readonly captured: number;
   readonly refunded: number;
   readonly reason?: string;
+  /** When the authorization hold lapses (the hold-expiry sweep's key); set once authorized. */
+  readonly expiresAt?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -150,7 +152,7 @@ export const paymentProjector: Projector<PaymentDoc> = {
     if (doc === undefined) return undefined;
     switch (e.type) {
       case 'PaymentAuthorized':
-        return touch(doc, e, { status: 'authorized', authorized: e.data.amount.amount });
+        return touch(doc, e, { status: 'authorized', authorized: e.data.amount.amount, expiresAt: e.data.expiresAt });
       case 'PaymentDeclined':
         return touch(doc, e, { status: 'declined', reason: e.data.reason });
       case 'PaymentCaptured':

@@ -40,6 +40,15 @@ export const migrations: ReadonlyArray<{ readonly version: number; readonly name
         stream_version integer not null, position text, envelope jsonb not null, error text not null,
         failed_at text not null, redriven_at text, unique (projection, event_id));`,
   },
+  {
+    version: 2,
+    name: 'payments.expires_at for the hold-expiry sweep',
+    // Rows authorized before this migration have no expiry until a rebuild; the sweep then misses
+    // them (`strata replay` rebuilds the read model from the event store).
+    sql: (s) => `
+      alter table ${s}.payments add column expires_at text;
+      create index payments_authorized_by_expiry on ${s}.payments (expires_at) where status = 'authorized';`,
+  },
 ];
 
 /** Creates the schema and applies the migrations it lacks, serialised by an advisory lock. */

@@ -65,16 +65,18 @@ const payments: Table<PaymentDoc> = {
   stream: paymentStream,
   columns: [
     ['payment_id', 'text'], ['order_id', 'text'], ['customer_id', 'text'], ['status', 'text'], ['currency', 'text'], ['requested', 'bigint'],
-    ['authorized', 'bigint'], ['captured', 'bigint'], ['refunded', 'bigint'], ['reason', 'text'], ['created_at', 'text'], ['updated_at', 'text'], ['version', 'integer'],
+    ['authorized', 'bigint'], ['captured', 'bigint'], ['refunded', 'bigint'], ['reason', 'text'], ['expires_at', 'text'], ['created_at', 'text'], ['updated_at', 'text'],
+    ['version', 'integer'],
   ],
   toRow: (d) => ({
     payment_id: d.paymentId, order_id: d.orderId, customer_id: d.customerId, status: d.status, currency: d.currency, requested: d.requested,
-    authorized: d.authorized, captured: d.captured, refunded: d.refunded, reason: d.reason ?? null, created_at: d.createdAt, updated_at: d.updatedAt, version: d.version,
+    authorized: d.authorized, captured: d.captured, refunded: d.refunded, reason: d.reason ?? null, expires_at: d.expiresAt ?? null, created_at: d.createdAt,
+    updated_at: d.updatedAt, version: d.version,
   }),
   fromRow: (r) => ({
     paymentId: str(r.payment_id), orderId: str(r.order_id), customerId: str(r.customer_id), status: str(r.status) as PaymentDoc['status'], currency: str(r.currency),
     requested: num(r.requested), authorized: num(r.authorized), captured: num(r.captured), refunded: num(r.refunded), createdAt: str(r.created_at),
-    updatedAt: str(r.updated_at), version: num(r.version), ...opt('reason', r.reason),
+    updatedAt: str(r.updated_at), version: num(r.version), ...opt('reason', r.reason), ...opt('expiresAt', r.expires_at),
   }),
 };
 
@@ -143,6 +145,11 @@ export interface SqlReadModel {
   readonly deadLetters: DeadLetterStore;
   /** Creates the schema and applies pending migrations. */
   migrate(): Promise<void>;
+  /**
+   * Authorization holds still authorized at `now` past their `expiresAt`, oldest first, at most
+   * `limit`: the hold-expiry sweep's source (the step re-checks each on the event store).
+   */
+  expiredHolds(now: string, limit: number): Promise<Array<{ paymentId: string; orderId: string; expiresAt: string }>>;
 }
 
 const CURSOR_SEP = '\u0000';
@@ -398,5 +405,16 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
     },
   };
 
-  return { schema, sink, queries, deadLetters, migrate: () => migrate(db, schema) };
+  const expiredHolds: SqlReadModel['expiredHolds'] = async (at, limit) => {
+    // Compared as timestamps: a provider's expiry need not be in the exact ISO form of ours.
+    const rows = await db.query<{ payment_id: string; order_id: string; expires_at: string }>(
+      `select payment_id, order_id, expires_at from ${s}.payments
+        where status = 'authorized' and expires_at is not null and expires_at::timestamptz <= $1::timestamptz
+        order by expires_at::timestamptz, payment_id limit $2`,
+      [at, limit],
+    );
+    return rows.map((r) => ({ paymentId: str(r.payment_id), orderId: str(r.order_id), expiresAt: str(r.expires_at) }));
+  };
+
+  return { schema, sink, queries, deadLetters, migrate: () => migrate(db, schema), expiredHolds };
 };

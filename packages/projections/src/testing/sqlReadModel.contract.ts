@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeEnvelope, orderStream, paymentStream, type DomainEnvelope, type EventEnvelope } from '@strata/events';
+import { decodeEnvelope, orderStream, paymentStream, type DomainEnvelope, type DomainEvent, type EventEnvelope } from '@strata/events';
 import { createCatchUpConsumer, redriveDeadLetters } from '../consumer.js';
 import { toOrderView } from '../domain/docs.js';
 import { applyToReadModel, emptyReadModel } from '../domain/readModel.js';
@@ -45,6 +45,7 @@ export const sampleHistory = (orderCount = 30): EventEnvelope[] => {
 export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlExecutor>): void => {
   describe(`relational read model (${name})`, () => {
     const schema = `strata_t_${Math.random().toString(36).slice(2, 10)}`;
+    const holdsSchema = schema.replace('strata_t_', 'strata_h_');
     let db: SqlExecutor;
     const history = sampleHistory();
     const expected = applyToReadModel(emptyReadModel(), decodeAll(history));
@@ -56,6 +57,7 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       await db.query(`drop schema if exists ${schema} cascade`);
       await db.query(`drop schema if exists ${schema}_b cascade`);
       await db.query(`drop schema if exists ${schema}_c cascade`);
+      await db.query(`drop schema if exists ${holdsSchema} cascade`);
       await db.close();
     });
 
@@ -169,6 +171,31 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       await other.sink.apply(later);
       expect(await polled).toBe(true);
     });
+
+    it('finds the authorized holds past their expiry, oldest first, at most the limit (the hold-expiry sweep)', async () => {
+      const rm = createSqlReadModel({ db, schema: holdsSchema });
+      await rm.migrate();
+      const write = eventWriter();
+      const usd = { amount: 500, currency: 'USD' };
+      const hold = (id: string, expiresAt: string, then?: 'PaymentCaptured' | 'PaymentVoided') => [
+        write(paymentStream(id), { type: 'PaymentRequested', data: { paymentId: id, orderId: id, customerId: 'c1', amount: usd } } as DomainEvent, '2026-11-01T10:00:00.000Z'),
+        write(paymentStream(id), { type: 'PaymentAuthorized', data: { paymentId: id, orderId: id, amount: usd, providerRef: `ref-${id}`, expiresAt } } as DomainEvent, '2026-11-01T10:00:01.000Z'),
+        ...(then === undefined ? [] : [write(paymentStream(id), { type: then, data: then === 'PaymentVoided' ? { paymentId: id, orderId: id, reason: 'x' } : { paymentId: id, orderId: id, amount: usd } } as DomainEvent, '2026-11-02T10:00:00.000Z')]),
+      ];
+      await rm.sink.apply(decodeAll([
+        ...hold('h1', '2026-11-08T10:00:00.000Z'),
+        // A provider's own notation (UTC+1) of 09:30Z: before h1 in time, after it as text.
+        ...hold('h2', '2026-11-08T10:30:00+01:00'),
+        ...hold('h3', '2026-11-09T10:00:00.000Z'),
+        ...hold('h4', '2026-11-01T10:00:00.000Z', 'PaymentCaptured'),
+        ...hold('h5', '2026-11-01T10:00:00.000Z', 'PaymentVoided'),
+      ]));
+      expect(await rm.expiredHolds('2026-11-08T09:29:59.999Z', 100)).toEqual([]);
+      expect(await rm.expiredHolds('2026-11-08T09:45:00.000Z', 100)).toEqual([{ paymentId: 'h2', orderId: 'h2', expiresAt: '2026-11-08T10:30:00+01:00' }]);
+      expect((await rm.expiredHolds('2026-12-01T00:00:00.000Z', 100)).map((h) => h.paymentId)).toEqual(['h2', 'h1', 'h3']);
+      expect((await rm.expiredHolds('2026-12-01T00:00:00.000Z', 2)).map((h) => h.paymentId)).toEqual(['h2', 'h1']);
+    });
+
     it('survives a crash mid-batch: nothing lost, nothing applied twice', async () => {
       let commits = 0;
       // The third batch fails after its writes, before its commit: the transaction rolls back.

@@ -1,8 +1,11 @@
 /**
  * The data lake on AWS: a `ProjectionSink` that puts every event to the Firehose delivery stream
- * the CDK app's `DataLake` creates. One JSON object per event: the `LakeRow` columns plus the
- * partition keys `type` and `dt`, which Firehose's dynamic partitioning turns into the
- * `events/type=…/dt=…/` prefix before converting to Parquet.
+ * the CDK app's `DataLake` creates. One JSON object per event (a line): the `LakeRow` columns plus
+ * the partition keys `type` and `dt`, which Firehose's dynamic partitioning turns into the
+ * `events/type=…/dt=…/` prefix before converting to Parquet. Lines are packed into as few
+ * Firehose records as allowed (`MAX_ROWS_PER_RECORD`, `MAX_RECORD_BYTES`) and the stream
+ * deaggregates them (multi-record deaggregation, JSON): Firehose bills ingestion per record
+ * rounded up to 5 KB, so a ~0.7 KB row alone would be billed seven times its size.
  */
 import { PutRecordBatchCommand, type PutRecordBatchCommandOutput } from '@aws-sdk/client-firehose';
 import { FEED_START, type DomainEnvelope } from '@strata/events';
@@ -37,6 +40,29 @@ export const toLakeRecord = (e: DomainEnvelope): LakeRecord => ({ ...toLakeRow(e
 // PutRecordBatch limits: 500 records and 4 MiB per call.
 const MAX_RECORDS = 500;
 const MAX_BYTES = 4 * 1024 * 1024;
+/** Deaggregation splits at most 500 JSON objects out of one record. */
+export const MAX_ROWS_PER_RECORD = 500;
+/** A Firehose record is at most 1,000 KiB. */
+export const MAX_RECORD_BYTES = 1000 * 1024;
+
+/** Packs JSON lines into records of at most `MAX_ROWS_PER_RECORD` lines and `MAX_RECORD_BYTES` bytes. */
+export const packRows = (lines: readonly Uint8Array[]): Uint8Array[] => {
+  const records: Uint8Array[] = [];
+  let current: Uint8Array[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (current.length > 0) records.push(Buffer.concat(current));
+    current = [];
+    bytes = 0;
+  };
+  for (const line of lines) {
+    if (current.length === MAX_ROWS_PER_RECORD || bytes + line.byteLength > MAX_RECORD_BYTES) flush();
+    current.push(line);
+    bytes += line.byteLength;
+  }
+  flush();
+  return records;
+};
 
 const chunks = (records: readonly Uint8Array[]): Uint8Array[][] => {
   const out: Uint8Array[][] = [];
@@ -84,8 +110,8 @@ export const createFirehoseLakeSink = (o: FirehoseLakeOptions): ProjectionSink =
   return {
     name: 'lake',
     async apply(events) {
-      const records = events.map((e) => encoder.encode(`${JSON.stringify(toLakeRecord(e))}\n`));
-      for (const chunk of chunks(records)) await put(chunk);
+      const lines = events.map((e) => encoder.encode(`${JSON.stringify(toLakeRecord(e))}\n`));
+      for (const chunk of chunks(packRows(lines))) await put(chunk);
     },
     checkpoint: async () => FEED_START,
   };

@@ -2,9 +2,13 @@
  * The Step Functions Task handler ("Payment Request" / "Payment Release"): every Task of the ASL
  * documents invokes it with `{ step, input, …arguments }`. Errors are rethrown untouched: Lambda
  * reports `error.name` as the `errorType` that the documents' Retry/Catch match
- * (`ProviderUnavailable`, `EventStoreUnavailableError`, `SagaStepFailed`).
+ * (`ProviderUnavailable`, `EventStoreUnavailableError`, `ReadModelUnavailableError`, `SagaStepFailed`).
  */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createSqlReadModel } from '@strata/projections';
+import { pgExecutor } from '@strata/projections/postgres';
 import { createHttpPaymentProvider, handlePaymentStep, type StepDeps, type StepPayload } from '@strata/workflows';
+import { withDatabaseUrl } from '../aws/databaseSecret.js';
 import { dynamoWriteModel } from '../aws/writeModel.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { EnvKey } from '../names.js';
@@ -12,11 +16,26 @@ import { once } from './once.js';
 
 export const createPaymentStepHandler = (deps: () => Promise<StepDeps>) => async (payload: StepPayload): Promise<unknown> => handlePaymentStep(payload, await deps());
 
+/**
+ * The read model's expired holds, for the hold-expiry sweep only: the database secret is read and
+ * the connection opened the first time the sweep runs in an execution environment, never for the
+ * saga's other steps.
+ */
+const sweepSource = once(async () => {
+  const config = loadConfig(await withDatabaseUrl(process.env, () => new SecretsManagerClient({})));
+  if (config.readModel.kind !== 'postgres') throw new ConfigError([`${EnvKey.databaseSecretArn} (or ${EnvKey.databaseUrl}) is not set: the sweep reads the read model`]);
+  return createSqlReadModel({ db: pgExecutor(config.readModel.url, { max: 1 }) });
+});
+
 /** Lambda entry point (`handler` export, see infra's `LambdaEntry.paymentStep`). */
 export const handler = createPaymentStepHandler(
   once(async () => {
     const config = loadConfig();
     if (config.providerUrl === undefined) throw new ConfigError([`${EnvKey.providerUrl} is not set: the payment provider's base URL`]);
-    return { writeModel: dynamoWriteModel(config), provider: createHttpPaymentProvider({ baseUrl: config.providerUrl }) };
+    return {
+      writeModel: dynamoWriteModel(config),
+      provider: createHttpPaymentProvider({ baseUrl: config.providerUrl }),
+      expiredHolds: async (now, limit) => (await sweepSource()).expiredHolds(now, limit),
+    };
   }),
 );

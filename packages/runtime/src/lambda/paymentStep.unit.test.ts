@@ -15,10 +15,25 @@ const downProvider: PaymentProvider = {
 describe('payment step Lambda entry (Step Functions Task)', () => {
   it('runs the step the Task names against the write model', async () => {
     const eventStore = createMemoryEventStore();
-    const handler = createPaymentStepHandler(async () => ({ writeModel: createWriteModel({ eventStore }), provider: downProvider }));
-    expect(await handler({ step: 'requestPayment', input })).toEqual({ requested: true });
+    const writeModel = createWriteModel({ eventStore });
+    const declining: PaymentProvider = { ...downProvider, authorize: async () => ({ outcome: 'declined', reason: 'card declined' }) };
+    const handler = createPaymentStepHandler(async () => ({ writeModel, provider: declining }));
+    expect(await handler({ step: 'authorize', input })).toEqual({ outcome: 'declined', reason: 'card declined' });
     const { events } = await eventStore.readStream(paymentStream('pay-1'));
-    expect(events.map((e) => e.type)).toEqual(['PaymentRequested']);
+    expect(events.map((e) => e.type)).toEqual(['PaymentRequested', 'PaymentDeclined']);
+    expect(new Set(events.map((e) => e.commandId)).size).toBe(1); // one commit
+  });
+
+  it('runs the sweep’s first step against the read model it is given', async () => {
+    const handler = createPaymentStepHandler(async () => ({
+      writeModel: createWriteModel({ eventStore: createMemoryEventStore() }),
+      provider: downProvider,
+      clock: () => '2026-01-08T00:00:00.000Z',
+      expiredHolds: async (now, limit) => (now >= '2026-01-08' && limit > 0 ? [{ paymentId: 'pay-1', orderId: 'o-1' }] : []),
+    }));
+    expect(await handler({ step: 'findExpiredHolds', input: {} })).toEqual({ sweptAt: '2026-01-08T00:00:00.000Z', holds: [{ paymentId: 'pay-1', orderId: 'o-1' }] });
+    const bare = createPaymentStepHandler(async () => ({ writeModel: createWriteModel({ eventStore: createMemoryEventStore() }), provider: downProvider }));
+    await expect(bare({ step: 'findExpiredHolds', input: {} })).rejects.toMatchObject({ name: 'StepNotConfigured' });
   });
 
   it('rethrows errors with their name, the errorType the ASL Retry/Catch match', async () => {

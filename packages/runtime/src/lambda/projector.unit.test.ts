@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { createSqlReadModel, type SqlReadModel } from '@strata/projections';
 import { pgliteExecutor } from '@strata/projections/pglite';
-import { createFirehoseLakeSink, LakeDeliveryError, type FirehoseClientLike } from '../aws/firehoseLake.js';
+import { createFirehoseLakeSink, LakeDeliveryError, packRows, type FirehoseClientLike } from '../aws/firehoseLake.js';
 import { createLogger } from '../logger.js';
 import { createProjectorHandler } from './projector.js';
 import { placedAndCancelledOrder } from './testkit.js';
@@ -19,7 +19,9 @@ const fakeFirehose = (refusals = 0) => {
       return { FailedPutCount: refuse ? 1 : 0, RequestResponses: Array.from({ length: n }, (_, i) => (refuse && i === 0 ? { ErrorCode: 'ServiceUnavailableException' } : { RecordId: `r${i}` })) };
     },
   };
-  const records = () => calls.flatMap((c) => (c.input.Records ?? []).map((r) => JSON.parse(new TextDecoder().decode(r.Data)) as Record<string, unknown>));
+  // A record holds JSON lines (the stream deaggregates them): one row per line.
+  const rows = (data: Uint8Array | undefined) => new TextDecoder().decode(data).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const records = () => calls.flatMap((c) => (c.input.Records ?? []).flatMap((r) => rows(r.Data)));
   return { client, calls, records };
 };
 
@@ -36,7 +38,7 @@ describe('projector Lambda entry on hand-made DynamoDB Streams records', () => {
     await lite.close();
   });
 
-  it('writes the relational rows and puts one lake record per event to Firehose, idempotently', async () => {
+  it('writes the relational rows and puts one lake row per event to Firehose, packed in one record, idempotently', async () => {
     const { records, events } = await placedAndCancelledOrder('o-proj-1');
     const firehose = fakeFirehose();
     const lake = createFirehoseLakeSink({ client: firehose.client, deliveryStreamName: 'strata-lake', backoffMs: 0 });
@@ -49,6 +51,7 @@ describe('projector Lambda entry on hand-made DynamoDB Streams records', () => {
     expect(await readModel.queries.getOrder('o-proj-1')).toMatchObject({ status: 'cancelled', version: 2 });
 
     expect(firehose.calls[0]?.input.DeliveryStreamName).toBe('strata-lake');
+    expect(firehose.calls[0]?.input.Records).toHaveLength(1);
     const first = firehose.records().slice(0, events.length);
     expect(first.map((r) => r.event_id)).toEqual(events.map((e) => e.eventId));
     expect(first[0]).toMatchObject({ type: 'OrderPlaced', dt: '2026-11-24', stream_id: 'Order-o-proj-1', stream_version: 1, actor_kind: 'system' });
@@ -65,13 +68,21 @@ describe('projector Lambda entry on hand-made DynamoDB Streams records', () => {
 
 describe('Firehose lake sink', () => {
   it('sends again only the records Firehose refused', async () => {
-    const { events } = await placedAndCancelledOrder('o-lake-1');
+    const many = await Promise.all(Array.from({ length: 300 }, (_, i) => placedAndCancelledOrder(`o-lake-1-${i}`)));
+    const events = many.flatMap((m) => m.events);
     const firehose = fakeFirehose(1);
     const lake = createFirehoseLakeSink({ client: firehose.client, deliveryStreamName: 'lake', backoffMs: 0 });
     await lake.apply(events as never);
-    expect(firehose.calls).toHaveLength(2);
-    expect(firehose.calls[1]?.input.Records).toHaveLength(1);
-    expect(firehose.records().map((r) => r.event_id)).toEqual([...events.map((e) => e.eventId), events[0]!.eventId]);
+    // 600 rows: two records (500 rows at most in one); the refused first one alone goes again.
+    expect(firehose.calls.map((c) => c.input.Records?.length)).toEqual([2, 1]);
+    expect(firehose.records().map((r) => r.event_id)).toEqual([...events.map((e) => e.eventId), ...events.slice(0, 500).map((e) => e.eventId)]);
+  });
+
+  it('packs rows into records of at most 500 rows and 1,000 KiB', () => {
+    const line = (bytes: number) => new Uint8Array(bytes).fill(0x61);
+    expect(packRows(Array.from({ length: 1001 }, () => line(10))).map((r) => r.byteLength)).toEqual([5000, 5000, 10]);
+    expect(packRows([line(600 * 1024), line(600 * 1024), line(10)]).map((r) => r.byteLength)).toEqual([600 * 1024, 600 * 1024 + 10]);
+    expect(packRows([])).toEqual([]);
   });
 
   it('gives up with a typed error after its attempts', async () => {

@@ -1,12 +1,15 @@
 /**
- * DynamoDB Streams → EventBridge: every committed event goes on the Strata bus as one `PutEvents`
- * entry (`toPutEventsEntry`, the same shape the local bus builds). Domain events are published from
- * the change feed only, at least once: consumers dedup on `detail.eventId`.
+ * DynamoDB Streams → EventBridge: every committed event some routing rule matches (`isRouted`:
+ * OrderPlaced, OrderDelivered, OrderCancelled) goes on the Strata bus as one `PutEvents` entry
+ * (`toPutEventsEntry`, the same shape the local bus builds), in its current schema version
+ * (`busEnvelope`). The others stay off the bus: EventBridge bills every event put, read or not.
+ * Domain events are published from the change feed only, at least once: consumers dedup on
+ * `detail.eventId`.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import type { EventEnvelope } from '@strata/events';
 import type { BatchResponse } from '@strata/projections';
-import { toPutEventsEntry } from '@strata/workflows';
+import { busEnvelope, isRouted, toPutEventsEntry } from '@strata/workflows';
 import { decodeStreamRecord, type DynamoDBStreamEvent, type DynamoDBStreamRecord } from '@strata/write-model/dynamodb';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -65,7 +68,8 @@ export const createPublisherHandler = (o: PublisherOptions) => {
     event.Records.forEach((record: DynamoDBStreamRecord, r) => {
       try {
         for (const e of decodeStreamRecord(record)) {
-          envelopes.push(e);
+          if (!isRouted(e)) continue;
+          envelopes.push(busEnvelope(e));
           owners.push(r);
         }
       } catch (err) {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { routingRules, toBusEvent, matchesPattern } from '@strata/workflows';
+import { createMemoryEventStore, createWriteModel } from '@strata/write-model';
 import { createLogger } from '../logger.js';
 import { createPublisherHandler, type EventBridgeClientLike } from './publisher.js';
 import { placedAndCancelledOrder, streamRecordOf } from './testkit.js';
@@ -21,7 +22,7 @@ const fakeBus = (refuse: (call: number, detailType: string | undefined) => boole
 const logger = createLogger('silent');
 
 describe('publisher Lambda entry (stream → EventBridge PutEvents)', () => {
-  it('puts every committed event on the bus with the shared entry shape, in order', async () => {
+  it('puts every routed event on the bus with the shared entry shape, in order', async () => {
     const { records, events } = await placedAndCancelledOrder('o-pub-1');
     const bus = fakeBus();
     const handler = createPublisherHandler({ client: bus.client, eventBusName: 'strata-events', logger, backoffMs: 0 });
@@ -33,6 +34,21 @@ describe('publisher Lambda entry (stream → EventBridge PutEvents)', () => {
     // The entry routes as the local bus routes it: OrderPlaced matches the payment-request rule.
     const rule = routingRules.find((r) => r.name === 'payment-request')!;
     expect(matchesPattern(rule.pattern, toBusEvent(events[0]!))).toBe(true);
+  });
+
+  it('leaves the events no rule routes off the bus', async () => {
+    const eventStore = createMemoryEventStore();
+    const wm = createWriteModel({ eventStore });
+    const ctx = (n: string) => ({ commandId: n, actor: { kind: 'system', id: 'test' }, correlationId: 'r', now: '2026-11-24T12:00:00.000Z' }) as const;
+    await wm.placeOrder({ orderId: 'o-pub-5', customerId: 'c1', currency: 'EUR', items: [{ productId: 'p', productName: 'P', quantity: 1, unitPrice: 5 }], shippingAddress: { street: 's', city: 'c', zipCode: 'z', country: 'DE' } }, ctx('a'));
+    await wm.confirmOrder({ orderId: 'o-pub-5', paymentId: 'o-pub-5' }, ctx('b'));
+    await wm.shipOrder({ orderId: 'o-pub-5' }, ctx('c'));
+    await wm.deliverOrder({ orderId: 'o-pub-5' }, ctx('d'));
+    const { events } = await eventStore.readStream('Order-o-pub-5');
+    const bus = fakeBus();
+    const records = events.map((e, i) => streamRecordOf([e], String(i + 1)));
+    expect(await createPublisherHandler({ client: bus.client, eventBusName: 'b', logger, backoffMs: 0 })({ Records: records })).toEqual({ batchItemFailures: [] });
+    expect(bus.calls.flatMap((c) => c.input.Entries ?? []).map((e) => e.DetailType)).toEqual(['OrderPlaced', 'OrderDelivered']);
   });
 
   it('sends at most 10 entries per call', async () => {

@@ -6,7 +6,9 @@ import type { PaymentStepName } from '../steps/paymentSteps.js';
  * to `src/asl/<name>.asl.json` (`writeAslFiles`; a unit test keeps the files equal to these
  * objects), which the CDK app deploys to Step Functions, and run locally by aws-local-stepfunctions
  * with the same step handlers (`createSagaRunner`). Every Task sends `{ step, input: $, …args }`
- * to the one step Lambda whose body is `handlePaymentStep`.
+ * to the one step Lambda whose body is `handlePaymentStep`. EventBridge rules start the request
+ * and release documents directly with the routed event; each maps it to its input in its first
+ * states, so the local runner is started with the very same event.
  */
 
 /**
@@ -26,7 +28,10 @@ export const WORKFLOW_FILES: { readonly [W in WorkflowName]: string } = {
   HoldExpiry: 'hold-expiry.asl.json',
 };
 
-/** Step Functions type per workflow: the reasons are in docs/decisions/0003-workflow-type.md. */
+/**
+ * Step Functions type per workflow: all Express (each run ends within seconds; the reasons are in
+ * docs/decisions/0004-express-workflows-and-hold-sweep.md). The CDK app deploys exactly these.
+ */
 export const WORKFLOW_TYPES: { readonly [W in WorkflowName]: 'EXPRESS' | 'STANDARD' } = {
   PaymentRequest: 'EXPRESS',
   PaymentRelease: 'EXPRESS',
@@ -38,11 +43,12 @@ export type AslDocument = { readonly Comment: string; readonly StartAt: string; 
 
 /**
  * Transient faults: the provider still down after the HTTP client's own retries, the event store
- * unreachable, a task timeout, and the Lambda service errors AWS recommends retrying.
+ * or read model unreachable, a task timeout, and the Lambda service errors AWS recommends retrying.
  */
 const TRANSIENT = [
   'ProviderUnavailable',
   'EventStoreUnavailableError',
+  'ReadModelUnavailableError',
   'States.Timeout',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
@@ -51,48 +57,79 @@ const TRANSIENT = [
 ];
 
 /** Transient faults retry with exponential backoff and full jitter: 2, 4, 8, 16, 32 s (≈ 1 min). */
-const retry: Json = [{ ErrorEquals: TRANSIENT, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5, JitterStrategy: 'FULL' }];
+export const TASK_RETRY = { ErrorEquals: TRANSIENT, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5, JitterStrategy: 'FULL' } as const;
 /** Whatever is left (provider still down, a rejected command) ends in `Failed`, with the error kept. */
 const catchAll = (next = 'Failed'): Json => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
 
-const task = (step: PaymentStepName, resultPath: string | null, next: string | { End: true }, extra: Record<string, Json> = {}): Json => ({
+const task = (step: PaymentStepName, resultPath: string | null, next: string | { End: true }, extra: Record<string, Json> = {}, onError = 'Failed'): Json => ({
   Type: 'Task',
   Resource: PAYMENT_STEP_ARN_PLACEHOLDER,
   Parameters: { step, 'input.$': '$', ...extra },
   ResultPath: resultPath,
   TimeoutSeconds: 30,
-  Retry: retry,
-  Catch: catchAll(),
+  Retry: [TASK_RETRY],
+  Catch: catchAll(onError),
   ...(typeof next === 'string' ? { Next: next } : next),
 });
 
 const failed: Json = { Type: 'Fail', Comment: 'Visible to operators; re-running the execution is safe (every step is idempotent).', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' };
 
-/** OrderPlaced → RequestPayment → Authorize → (AuthorizePayment + ConfirmOrder | DeclinePayment + CancelOrder). */
+/**
+ * The first state of a document that EventBridge starts: a rule target hands the state machine
+ * the whole event (`{ detail-type, source, detail: <envelope> }`), as the local bus hands it to
+ * the runner; a direct start (recovery, an operator) passes the saga input itself.
+ */
+const fromEvent = (mapping: string, first: string): Json => ({
+  Type: 'Choice',
+  Comment: 'Started by a routed event (EventBridge, the local bus) or with the saga input itself (recovery, an operator).',
+  Choices: [{ Variable: '$.detail', IsPresent: true, Next: mapping }],
+  Default: first,
+});
+
+/** `sagaInputFor` in ASL: the envelope's fields → the saga input (a unit test compares the two). */
+const trace: Record<string, Json> = { 'correlationId.$': '$.detail.correlationId', 'causationId.$': '$.detail.eventId' };
+
+/**
+ * OrderPlaced → Authorize (hold the funds and record the answer; if authorized, confirm the
+ * order) → Confirmed, or VoidHold when the order was cancelled meanwhile, or CancelOrder on a
+ * decline. One Lambda invocation on the happy path.
+ */
 export const paymentRequestAsl: AslDocument = {
   Comment: 'Strata payment request: hold the funds for a placed order, then confirm it, or cancel it on a decline.',
-  StartAt: 'RequestPayment',
+  StartAt: 'FromEvent?',
   TimeoutSeconds: 240,
   States: {
-    RequestPayment: task('requestPayment', null, 'Authorize'),
+    'FromEvent?': fromEvent('FromOrderPlaced', 'Authorize'),
+    FromOrderPlaced: {
+      Type: 'Pass',
+      Comment: 'sagaInputFor(OrderPlaced): the payment id is the order id.',
+      Parameters: {
+        'paymentId.$': '$.detail.data.orderId',
+        'orderId.$': '$.detail.data.orderId',
+        'customerId.$': '$.detail.data.customerId',
+        amount: { 'amount.$': '$.detail.data.total', 'currency.$': '$.detail.data.currency' },
+        ...trace,
+      },
+      Next: 'Authorize',
+    },
     Authorize: task('authorize', '$.authorization', 'Authorized?'),
     'Authorized?': {
       Type: 'Choice',
-      Choices: [{ Variable: '$.authorization.outcome', StringEquals: 'authorized', Next: 'ConfirmOrder' }],
-      Default: 'DeclinePayment',
+      Choices: [
+        { And: [{ Variable: '$.authorization.outcome', StringEquals: 'authorized' }, { Variable: '$.authorization.orderConfirmed', BooleanEquals: true }], Next: 'Confirmed' },
+        // The order was cancelled while the authorization was in flight: release the hold at once.
+        { Variable: '$.authorization.outcome', StringEquals: 'authorized', Next: 'VoidHold' },
+        { Variable: '$.authorization.outcome', StringEquals: 'declined', Next: 'CancelOrder' },
+      ],
+      // `settled`: a re-run found the payment captured, voided or refunded already.
+      Default: 'AlreadySettled',
     },
-    ConfirmOrder: task('confirmOrder', '$.confirmation', 'Confirmed?'),
-    'Confirmed?': {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.confirmation.orderConfirmed', BooleanEquals: true, Next: 'Confirmed' }],
-      Default: 'VoidHold',
-    },
-    // The order was cancelled while the authorization was in flight: release the hold at once.
     VoidHold: task('voidHold', '$.void', 'CancelledBeforePayment', { reason: VOID_REASONS.orderCancelled }),
-    DeclinePayment: task('declinePayment', '$.decline', 'Declined'),
+    CancelOrder: task('cancelOrder', '$.cancellation', 'Declined'),
     Confirmed: { Type: 'Succeed' },
     CancelledBeforePayment: { Type: 'Succeed' },
     Declined: { Type: 'Succeed' },
+    AlreadySettled: { Type: 'Succeed' },
     Failed: failed,
   },
 };
@@ -100,39 +137,56 @@ export const paymentRequestAsl: AslDocument = {
 /** OrderDelivered → capture; OrderCancelled → void an authorized hold, or refund a capture. */
 export const paymentReleaseAsl: AslDocument = {
   Comment: 'Strata payment release: capture on delivery, void or refund on cancellation.',
-  StartAt: 'PlanRelease',
+  StartAt: 'FromEvent?',
   TimeoutSeconds: 240,
   States: {
-    PlanRelease: task('planRelease', '$.plan', 'Release?'),
+    'FromEvent?': fromEvent('FromOrderEvent', 'Release?'),
+    FromOrderEvent: {
+      Type: 'Pass',
+      Comment: 'sagaInputFor(OrderDelivered | OrderCancelled): the trigger is the event type.',
+      Parameters: { 'trigger.$': '$.detail.type', 'paymentId.$': '$.detail.data.orderId', 'orderId.$': '$.detail.data.orderId', ...trace },
+      Next: 'Release?',
+    },
     'Release?': {
       Type: 'Choice',
-      Choices: [
-        { Variable: '$.plan.action', StringEquals: 'capture', Next: 'Capture' },
-        { Variable: '$.plan.action', StringEquals: 'void', Next: 'Void' },
-        { Variable: '$.plan.action', StringEquals: 'refund', Next: 'Refund' },
-      ],
-      Default: 'NothingToRelease',
+      Choices: [{ Variable: '$.trigger', StringEquals: 'OrderDelivered', Next: 'Capture' }],
+      Default: 'Compensate',
     },
+    // Each step re-reads the payment: capture only an authorized hold; void a hold or refund a capture.
     Capture: task('capture', '$.capture', 'Released'),
-    Void: task('voidHold', '$.void', 'Released', { reason: VOID_REASONS.orderCancelled }),
-    Refund: task('refund', '$.refund', 'Released'),
+    Compensate: task('compensate', '$.compensation', 'Released', { reason: VOID_REASONS.orderCancelled }),
     Released: { Type: 'Succeed' },
-    NothingToRelease: { Type: 'Succeed' },
     Failed: failed,
   },
 };
 
 /**
- * PaymentAuthorized → wait until the hold expires → void it unless captured or voided meanwhile.
- * On AWS a one-time EventBridge Scheduler schedule starts it at `expiresAt` (see decision 0003),
- * so the Wait is a guard there; locally the Wait does the waiting.
+ * The hold-expiry sweep, started by a schedule (hourly on AWS; a timer locally): find authorized
+ * holds past their expiry in the read model, and void each (the order is cancelled if it has not
+ * shipped). Expiries are rare: most sweeps find nothing and end after one Task.
  */
 export const holdExpiryAsl: AslDocument = {
-  Comment: 'Strata hold expiry: an authorization neither captured nor voided by its expiry is voided.',
-  StartAt: 'WaitForExpiry',
+  Comment: 'Strata hold-expiry sweep: every authorization hold neither captured nor voided by its expiry is voided.',
+  StartAt: 'FindExpiredHolds',
+  TimeoutSeconds: 240,
   States: {
-    WaitForExpiry: { Type: 'Wait', TimestampPath: '$.expiresAt', Next: 'ExpireHold' },
-    ExpireHold: task('expireHold', '$.expiry', { End: true }),
+    FindExpiredHolds: task('findExpiredHolds', '$.sweep', 'ExpireEach'),
+    ExpireEach: {
+      Type: 'Map',
+      ItemsPath: '$.sweep.holds',
+      MaxConcurrency: 4,
+      ItemProcessor: {
+        StartAt: 'ExpireHold',
+        States: {
+          ExpireHold: task('expireHold', null, { End: true }, {}, 'ExpiryFailed'),
+          ExpiryFailed: failed,
+        },
+      },
+      ResultPath: null,
+      Catch: catchAll(),
+      Next: 'Swept',
+    },
+    Swept: { Type: 'Succeed' },
     Failed: failed,
   },
 };
@@ -142,3 +196,12 @@ export const workflowDefinitions: { readonly [W in WorkflowName]: AslDocument } 
   PaymentRelease: paymentReleaseAsl,
   HoldExpiry: holdExpiryAsl,
 };
+
+/** Every Task state of a document, nested ones (a Map's processor) included: name → definition. */
+export const taskStates = (doc: { readonly States: { readonly [name: string]: Json } }): Array<[string, { readonly Parameters: { readonly step: PaymentStepName }; readonly Retry?: readonly Json[] }]> =>
+  Object.entries(doc.States).flatMap(([name, state]) => {
+    const s = state as { Type?: string; ItemProcessor?: { States: { [name: string]: Json } } };
+    if (s.Type === 'Task') return [[name, state as never]];
+    if (s.Type === 'Map' && s.ItemProcessor !== undefined) return taskStates(s.ItemProcessor);
+    return [];
+  });

@@ -36,15 +36,20 @@ export interface PaymentReleaseInput {
   readonly causationId: string;
 }
 
-/** Input of the hold-expiry workflow (from PaymentAuthorized). */
-export interface HoldExpiryInput {
+/** Input of the hold-expiry sweep: whatever started it (the schedule's event, the local timer). */
+export interface HoldSweepInput {
+  /** ISO-8601, informational: the sweep compares `expiresAt` with the step's own clock. */
+  readonly time?: string;
+}
+
+/** One authorization hold the sweep found past its expiry (from the read model). */
+export interface ExpiredHold {
   readonly paymentId: string;
   readonly orderId: string;
-  /** ISO-8601; the Wait state waits until then. */
-  readonly expiresAt: string;
-  readonly correlationId: string;
-  readonly causationId: string;
 }
+
+/** Holds one sweep expires at most; the next sweep takes the rest (expiries are rare). */
+export const HOLDS_PER_SWEEP = 100;
 
 export type ReleaseAction = 'capture' | 'void' | 'refund' | 'none';
 
@@ -86,7 +91,6 @@ export const declinedOrderReason = (providerReason: string): string => `payment 
 export type RecoveryAction =
   | { readonly kind: 'request' }
   | { readonly kind: 'release'; readonly trigger: ReleaseTrigger }
-  | { readonly kind: 'watch-expiry' }
   | { readonly kind: 'none' };
 
 /**
@@ -94,8 +98,9 @@ export type RecoveryAction =
  * - the order is still placed (payment missing, requested, or decided but the order not yet
  *   confirmed / cancelled) → run the request workflow again: every step is idempotent;
  * - an authorized hold on a cancelled / delivered order → release it (void / capture);
- * - a captured payment on a cancelled order → refund;
- * - an authorized hold on a live order → restart its expiry watch (the local timer died with the process).
+ * - a captured payment on a cancelled order → refund.
+ * An authorized hold on a live order needs nothing here: the hold-expiry sweep voids it if it
+ * outlives its expiry (the runtime sweeps on start and then on a timer).
  */
 export const recoveryAction = (order: OrderState, payment: PaymentState): RecoveryAction => {
   if (order.status === 'placed' && payment.status !== 'voided') return { kind: 'request' };
@@ -103,16 +108,21 @@ export const recoveryAction = (order: OrderState, payment: PaymentState): Recove
   if (payment.status === 'authorized') {
     if (order.status === 'cancelled') return { kind: 'release', trigger: 'OrderCancelled' };
     if (order.status === 'delivered') return { kind: 'release', trigger: 'OrderDelivered' };
-    return { kind: 'watch-expiry' };
+    return { kind: 'none' };
   }
   if (order.status === 'cancelled' && releaseAction('OrderCancelled', payment) === 'refund') return { kind: 'release', trigger: 'OrderCancelled' };
   return { kind: 'none' };
 };
 
-/** Maps a routed domain event to the workflow it starts and that workflow's input. */
+/**
+ * The saga input a routed event maps to: the reference for the first states of the ASL documents,
+ * which do this mapping themselves (`FromOrderPlaced`, `FromOrderEvent`: EventBridge hands the
+ * state machine the whole event) — a unit test runs both and compares. The local runner uses it
+ * to name executions.
+ */
 export const sagaInputFor = (
   envelope: DomainEnvelope,
-): { workflow: 'PaymentRequest'; input: PaymentRequestInput } | { workflow: 'PaymentRelease'; input: PaymentReleaseInput } | { workflow: 'HoldExpiry'; input: HoldExpiryInput } | undefined => {
+): { workflow: 'PaymentRequest'; input: PaymentRequestInput } | { workflow: 'PaymentRelease'; input: PaymentReleaseInput } | undefined => {
   const trace = { correlationId: envelope.correlationId, causationId: envelope.eventId };
   switch (envelope.type) {
     case 'OrderPlaced': {
@@ -122,8 +132,6 @@ export const sagaInputFor = (
     case 'OrderDelivered':
     case 'OrderCancelled':
       return { workflow: 'PaymentRelease', input: { trigger: envelope.type, paymentId: paymentIdForOrder(envelope.data.orderId), orderId: envelope.data.orderId, ...trace } };
-    case 'PaymentAuthorized':
-      return { workflow: 'HoldExpiry', input: { paymentId: envelope.data.paymentId, orderId: envelope.data.orderId, expiresAt: envelope.data.expiresAt, ...trace } };
     default:
       return undefined;
   }

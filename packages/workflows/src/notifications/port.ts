@@ -2,8 +2,8 @@ import type { DomainEnvelope } from '@strata/events';
 
 /**
  * The "Custom Notification" port: tells a customer what happened to their order. Adapters:
- * `createOutboxNotifier` (local: one JSON file per notification). An SNS/SES adapter for AWS is
- * not written yet; it would publish with the notification id as the dedup id.
+ * `createOutboxNotifier` (local: one JSON file per notification) and, on AWS, the runtime's SNS
+ * notifier (`aws/notifier.sns.ts`, with a Redis ledger of the ids it sent).
  */
 export interface Notifier {
   /** Sends once per `notification.id`: a second call with the same id does nothing. */

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@strata/events';
 import { matchesPattern } from './pattern.js';
-import { routingRules, toBusEvent, type BusEvent, type RouteTarget, type RoutingRule } from './rules.js';
+import { busEnvelope, routingRules, toBusEvent, type BusEvent, type RouteTarget, type RoutingRule } from './rules.js';
 
 export type BusHandler = (event: BusEvent) => Promise<void>;
 
@@ -69,11 +69,13 @@ export const createLocalBus = (options: LocalBusOptions = {}): LocalBus => {
     async publish(envelopes) {
       const deliveries: Promise<void>[] = [];
       for (const envelope of envelopes) {
-        const event = toBusEvent(envelope);
+        const matched = rules.filter((rule) => matchesPattern(rule.pattern, toBusEvent(envelope)));
+        if (matched.length === 0) continue; // the publisher puts only routed events on the bus
+        const event = toBusEvent(busEnvelope(envelope));
         // Each matching rule delivers, as on EventBridge (two rules to one target deliver twice).
-        for (const rule of rules) {
+        for (const rule of matched) {
           const handler = handlers.get(rule.target);
-          if (handler !== undefined && matchesPattern(rule.pattern, event)) deliveries.push(deliver(rule.target, handler, event));
+          if (handler !== undefined) deliveries.push(deliver(rule.target, handler, event));
         }
       }
       await Promise.all(deliveries);
@@ -82,17 +84,17 @@ export const createLocalBus = (options: LocalBusOptions = {}): LocalBus => {
 };
 
 /**
- * Wraps a consumer so each event id is handled once per process even when delivered many
+ * Wraps a consumer so each key (an event id) is handled once per process even when delivered many
  * times. A failed delivery is forgotten so the retry runs again. Durable idempotency lives in
  * the consumers themselves (command ids, outbox file names); this only saves work.
  */
-export const dedupByEventId = (handler: BusHandler, capacity = 100_000): BusHandler => {
+export const dedupBy = <T>(keyOf: (item: T) => string, handler: (item: T) => Promise<void>, capacity = 100_000): ((item: T) => Promise<void>) => {
   const seen = new Map<string, Promise<void>>();
-  return async (event) => {
-    const key = event.detail.eventId;
+  return async (item) => {
+    const key = keyOf(item);
     const inFlight = seen.get(key);
     if (inFlight !== undefined) return inFlight;
-    const run = handler(event).catch((error: unknown) => {
+    const run = handler(item).catch((error: unknown) => {
       seen.delete(key);
       throw error;
     });
@@ -104,3 +106,6 @@ export const dedupByEventId = (handler: BusHandler, capacity = 100_000): BusHand
     return run;
   };
 };
+
+/** `dedupBy` keyed by the routed event's `detail.eventId`. */
+export const dedupByEventId = (handler: BusHandler, capacity = 100_000): BusHandler => dedupBy((event: BusEvent) => event.detail.eventId, handler, capacity);

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { GENESIS_HASH, type EventEnvelope } from '@strata/events';
 import { createLocalBus, dedupByEventId, type DeadLetter } from './localBus.js';
 import { matchesPattern } from './pattern.js';
-import { ROUTE_TARGETS, routingRules, toBusEvent, toPutEventsEntry, type RouteTarget } from './rules.js';
+import { ROUTE_TARGETS, busEnvelope, isRouted, routingRules, toBusEvent, toPutEventsEntry, type RouteTarget } from './rules.js';
 
 const envelope = (streamId: string, type: string, data: unknown, eventId = `${streamId}-${type}`): EventEnvelope => ({
   eventId,
@@ -21,7 +21,15 @@ const envelope = (streamId: string, type: string, data: unknown, eventId = `${st
   data,
 });
 
-const placed = (total: number) => envelope('Order-o1', 'OrderPlaced', { orderId: 'o1', total }, `placed-${total}`);
+const placedData = (total: number) => ({
+  orderId: 'o1',
+  customerId: 'c1',
+  items: [{ productId: 'p', productName: 'P', quantity: 1, unitPrice: total }],
+  shippingAddress: { street: 's', city: 'c', zipCode: 'z', country: 'US' },
+  currency: 'USD',
+  total,
+});
+const placed = (total: number) => ({ ...envelope('Order-o1', 'OrderPlaced', placedData(total), `placed-${total}`), schemaVersion: 2 });
 
 describe('routing rules', () => {
   it('are uniquely named and target known consumers', () => {
@@ -38,13 +46,25 @@ describe('routing rules', () => {
   it.each<[string, EventEnvelope, RouteTarget[]]>([
     ['a paid order starts the request saga', placed(2500), ['PaymentRequestWorkflow']],
     ['a free order starts it too', placed(0), ['PaymentRequestWorkflow']],
-    ['delivery releases and notifies', envelope('Order-o1', 'OrderDelivered', { orderId: 'o1' }), ['PaymentReleaseWorkflow', 'CustomerNotifications']],
-    ['authorization starts the expiry watch', envelope('Payment-o1', 'PaymentAuthorized', {}), ['HoldExpiryWorkflow']],
-    ['a decline notifies', envelope('Payment-o1', 'PaymentDeclined', {}), ['CustomerNotifications']],
+    ['delivery releases', envelope('Order-o1', 'OrderDelivered', { orderId: 'o1' }), ['PaymentReleaseWorkflow']],
+    ['cancellation releases', envelope('Order-o1', 'OrderCancelled', { orderId: 'o1', reason: 'x' }), ['PaymentReleaseWorkflow']],
+    // Notifications read the change feed; hold expiry is a scheduled sweep: neither needs the bus.
+    ['confirmation goes nowhere', envelope('Order-o1', 'OrderConfirmed', { orderId: 'o1', paymentId: 'o1' }), []],
+    ['authorization goes nowhere', envelope('Payment-o1', 'PaymentAuthorized', {}), []],
+    ['a decline goes nowhere', envelope('Payment-o1', 'PaymentDeclined', {}), []],
     ['feedback goes nowhere', envelope('Feedback-o1', 'FeedbackSubmitted', {}), []],
   ])('%s', (_name, e, targets) => {
     const event = toBusEvent(e);
     expect(routingRules.filter((r) => matchesPattern(r.pattern, event)).map((r) => r.target)).toEqual(targets);
+    expect(isRouted(e)).toBe(targets.length > 0);
+  });
+
+  it('put events on the bus in their current schema version', () => {
+    // The seed's original OrderPlaced (v1: userId, decimal prices) reaches the workflows as v2.
+    const v1 = envelope('Order-o1', 'OrderPlaced', { orderId: 'o1', userId: 'u1', items: [{ productId: 'p', productName: 'P', quantity: 2, price: 12.5 }], shippingAddress: placedData(0).shippingAddress });
+    expect(busEnvelope(v1)).toMatchObject({ schemaVersion: 2, data: { orderId: 'o1', customerId: 'u1', currency: 'USD', total: 2500 } });
+    const unreadable = envelope('Order-o1', 'OrderPlaced', { nonsense: true });
+    expect(busEnvelope(unreadable)).toBe(unreadable);
   });
 });
 
@@ -80,7 +100,7 @@ describe('createLocalBus', () => {
 
   it('refuses a second subscriber for a target', () => {
     const bus = createLocalBus();
-    bus.subscribe('CustomerNotifications', async () => undefined);
-    expect(() => bus.subscribe('CustomerNotifications', async () => undefined)).toThrow();
+    bus.subscribe('PaymentReleaseWorkflow', async () => undefined);
+    expect(() => bus.subscribe('PaymentReleaseWorkflow', async () => undefined)).toThrow();
   });
 });

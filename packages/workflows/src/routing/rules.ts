@@ -1,10 +1,14 @@
-import { Category, parseStreamId, type EventEnvelope, type EventType } from '@strata/events';
-import type { EventPattern } from './pattern.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { Category, decodeEnvelope, parseStreamId, type EventEnvelope, type EventType } from '@strata/events';
+import { matchesPattern, type EventPattern } from './pattern.js';
 
 /**
  * The routing table, defined once as data. The CDK app turns each rule into an `events.Rule`
- * (`eventPattern: { source, detailType: pattern['detail-type'], detail }`) on the Strata bus; the
- * local bus (`createLocalBus`) matches the very same patterns in process.
+ * (`eventPattern: { source, detailType: pattern['detail-type'], detail }`) on the Strata bus whose
+ * target is the workflow's state machine; the local bus (`createLocalBus`) matches the very same
+ * patterns in process. Only events some rule matches are published (`isRouted`): an event on the
+ * bus is billed whether a rule reads it or not. Customer notifications do not go through the bus:
+ * they read the change feed (the table's stream on AWS), like the projections.
  */
 
 /** EventBridge `source` per stream category. */
@@ -16,8 +20,8 @@ export const EVENT_SOURCES = {
 } as const;
 export type EventSource = (typeof EVENT_SOURCES)[keyof typeof EVENT_SOURCES];
 
-/** Names of the consumers rules deliver to; CDK maps each to a Step Functions / Lambda target. */
-export const ROUTE_TARGETS = ['PaymentRequestWorkflow', 'PaymentReleaseWorkflow', 'HoldExpiryWorkflow', 'CustomerNotifications'] as const;
+/** Names of the consumers rules deliver to; CDK maps each to its state machine. */
+export const ROUTE_TARGETS = ['PaymentRequestWorkflow', 'PaymentReleaseWorkflow'] as const;
 export type RouteTarget = (typeof ROUTE_TARGETS)[number];
 
 export interface RoutingPattern extends EventPattern {
@@ -47,24 +51,6 @@ export const routingRules: readonly RoutingRule[] = [
     description: 'Delivery captures the held funds; cancellation voids or refunds them.',
     pattern: { source: ['strata.orders'], 'detail-type': ['OrderDelivered', 'OrderCancelled'] },
     target: 'PaymentReleaseWorkflow',
-  },
-  {
-    name: 'hold-expiry',
-    description: 'Every authorization hold gets a timeout that voids it if neither captured nor voided.',
-    pattern: { source: ['strata.payments'], 'detail-type': ['PaymentAuthorized'] },
-    target: 'HoldExpiryWorkflow',
-  },
-  {
-    name: 'order-notifications',
-    description: 'Tell the customer about confirmation, shipping, delivery and cancellation.',
-    pattern: { source: ['strata.orders'], 'detail-type': ['OrderConfirmed', 'OrderShipped', 'OrderDelivered', 'OrderCancelled'] },
-    target: 'CustomerNotifications',
-  },
-  {
-    name: 'payment-notifications',
-    description: 'Tell the customer that their payment was declined.',
-    pattern: { source: ['strata.payments'], 'detail-type': ['PaymentDeclined'] },
-    target: 'CustomerNotifications',
   },
 ];
 
@@ -112,3 +98,19 @@ export const toBusEvent = (envelope: EventEnvelope): BusEvent => ({
   resources: [],
   detail: envelope,
 });
+
+/** Whether any rule matches the event: the publisher puts only these on the bus. */
+export const isRouted = (envelope: EventEnvelope, rules: readonly RoutingRule[] = routingRules): boolean => {
+  const event = toBusEvent(envelope);
+  return rules.some((rule) => matchesPattern(rule.pattern, event));
+};
+
+/**
+ * The envelope as the bus carries it: its payload upcast to the current schema version (the
+ * workflows' input mappings read the current shape), or as stored when no codec reads it — a
+ * consumer that decodes it then reports the problem.
+ */
+export const busEnvelope = (envelope: EventEnvelope): EventEnvelope => {
+  const decoded = decodeEnvelope(envelope);
+  return E.isRight(decoded) ? decoded.right : envelope;
+};

@@ -45,10 +45,12 @@ describe('payment saga invariants', () => {
         h.sim.setOutage(false);
         await Promise.all(h.runner.executions().filter((e) => e.status === 'failed' && e.name.endsWith(`:${orderId}`)).map((e) => h.runner.retry(e.name).done));
         await h.settle();
-        // The end of the story: time passes beyond any hold's expiry and the runtime restarts.
-        h.now = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
+        // The end of the story: the runtime restarts (recovery), time passes beyond any hold's
+        // expiry and the hold-expiry sweep runs.
         await Promise.all((await recoverSagas([orderId], { writeModel: h.writeModel, runner: h.runner })).map((r) => r.execution?.done));
         await h.settle();
+        h.now = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
+        await h.sweep();
 
         const holds = h.sim.ledger().filter((l) => l.paymentId === orderId);
         expect(holds.length).toBeLessThanOrEqual(1);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { paymentStream } from '@strata/events';
+import type { Notification, Notifier } from '../notifications/port.js';
 import type { SimulatedProviderConfig } from '../provider/provider.simulated.js';
 import { createSagaHarness, orderPaymentPair, type SagaHarness } from '../testing/sagaHarness.js';
 
@@ -73,7 +74,7 @@ describe('payment saga on the ASL documents', () => {
     s.sim.setOutage(true);
     await s.placeOrder('o-down', 100);
     await s.settle();
-    await expectPair(s, 'o-down', 'placed', 'requested');
+    await expectPair(s, 'o-down', 'placed', 'none'); // nothing is recorded before the provider answers
     const failed = s.runner.executions().find((e) => e.name === 'PaymentRequest:o-down');
     expect(failed).toMatchObject({ status: 'failed', error: { name: 'ProviderUnavailable' } });
     s.sim.setOutage(false);
@@ -121,21 +122,41 @@ describe('payment saga on the ASL documents', () => {
     expect(s.sim.ledger()).toEqual([expect.objectContaining({ voided: true, captured: 0 })]);
   });
 
-  it('hold expiry: a hold neither captured nor voided by its expiry is voided and the unshipped order cancelled', async () => {
+  it('hold expiry: the sweep voids a hold neither captured nor voided by its expiry and cancels the unshipped order', async () => {
     const s = await setup({ holdSeconds: 7 * 24 * 3600 });
-    s.now = new Date(Date.now() + 8 * DAY).toISOString(); // the saga's clock is past the provider's expiry
     await s.placeOrder('o-exp', 100);
+    await s.placeOrder('o-shipped', 100);
     await s.settle();
+    await ok(s.writeModel.shipOrder({ orderId: 'o-shipped' }, s.ctx('ship')));
+    await s.sweep(); // nothing has expired yet: the sweep leaves every hold alone
+    expect(s.runner.executions().find((e) => e.workflow === 'HoldExpiry')).toMatchObject({ status: 'succeeded', output: expect.objectContaining({ sweep: expect.objectContaining({ holds: [] }) }) });
+    await expectPair(s, 'o-exp', 'confirmed', 'authorized');
+    s.now = new Date(Date.now() + 8 * DAY).toISOString(); // past the provider's expiry
+    await s.sweep();
     const { payment } = await expectPair(s, 'o-exp', 'cancelled', 'voided');
     expect(payment.status === 'voided' && payment.reason).toBe('authorization hold expired');
-    expect(s.sim.ledger()).toEqual([expect.objectContaining({ voided: true })]);
+    // A shipped order whose hold expired is left shipped for a person; its hold is released all the same.
+    const shipped = await orderPaymentPair(s.writeModel, 'o-shipped');
+    expect({ order: shipped.order.status, payment: shipped.payment.status }).toEqual({ order: 'shipped', payment: 'voided' });
+    expect(s.sim.ledger().map((l) => l.voided)).toEqual([true, true]);
+    // The expiry commands keep the order's correlation id (the audit trail of the original request).
+    const voided = (await s.writeModel.readHistory(paymentStream('o-exp'))).events.at(-1)!;
+    expect(voided).toMatchObject({ type: 'PaymentVoided', correlationId: 'corr-place', causationId: 'hold-expiry:o-exp' });
+    await s.sweep(); // a later sweep finds nothing more
+    expect(s.sim.ledger()).toHaveLength(2);
   });
 
-  it('a hold that has not expired is left alone by the expiry path', async () => {
-    const s = await setup();
-    await s.placeOrder('o-fresh', 100);
+  it('notifies the customer from the change feed, once per event', async () => {
+    const sent: Notification[] = [];
+    const notifier: Notifier = { send: async (n) => (sent.some((x) => x.id === n.id) ? { sent: false } : (sent.push(n), { sent: true })) };
+    const s = (h = await createSagaHarness({ rules: [{ paymentIdPrefix: 'o-no', decline: 'card declined' }] }, {}, { notifier }));
+    await s.placeOrder('o-yes', 100);
+    await s.placeOrder('o-no', 100);
     await s.settle();
-    expect(s.runner.executions().find((e) => e.workflow === 'HoldExpiry')).toMatchObject({ status: 'succeeded', output: expect.objectContaining({ expiry: { voided: false } }) });
-    await expectPair(s, 'o-fresh', 'confirmed', 'authorized');
+    await ok(s.writeModel.shipOrder({ orderId: 'o-yes' }, s.ctx('ship')));
+    await ok(s.writeModel.deliverOrder({ orderId: 'o-yes' }, s.ctx('deliver')));
+    await s.settle();
+    expect(sent.map((n) => `${n.orderId}:${n.kind}`).sort()).toEqual(['o-no:order-cancelled', 'o-no:payment-declined', 'o-yes:order-confirmed', 'o-yes:order-delivered', 'o-yes:order-shipped']);
+    expect(new Set(sent.map((n) => n.id)).size).toBe(sent.length);
   });
 });

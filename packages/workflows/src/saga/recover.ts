@@ -1,5 +1,4 @@
 import type { WriteModel } from '@strata/write-model';
-import { paymentStream } from '@strata/events';
 import { paymentIdForOrder, recoveryAction, type RecoveryAction } from '../domain/saga.js';
 import type { SagaRunner, StartedExecution } from './runner.js';
 
@@ -13,7 +12,7 @@ export interface RecoveredSaga {
  * Finishes sagas a crash interrupted: for each order id, loads the order and its payment and
  * starts the workflow that resumes or compensates (see `recoveryAction`). Safe to run on every
  * start and on any superset of the affected orders: a finished pair needs nothing, and every
- * step is idempotent.
+ * step is idempotent. Holds that outlive their expiry are the hold-expiry sweep's (`runner.sweep()`).
  *
  * Where the ids come from is the runtime's choice, never a scan of the event store: the
  * relational read model's orders in status placed / confirmed / shipped / cancelled-with-payment,
@@ -31,8 +30,7 @@ export const recoverSagas = async (orderIds: readonly string[], deps: { readonly
       continue;
     }
     // The saga's events keep the original request's correlation id.
-    const history = await deps.writeModel.readHistory(paymentStream(paymentId));
-    const trace = { correlationId: history.events[0]?.correlationId ?? `recovery:${orderId}`, causationId: `recovery:${orderId}` };
+    const trace = { correlationId: payment.envelopes[0]?.correlationId ?? order.envelopes[0]?.correlationId ?? `recovery:${orderId}`, causationId: `recovery:${orderId}` };
     const execution =
       action.kind === 'request'
         ? deps.runner.start('PaymentRequest', {
@@ -42,12 +40,8 @@ export const recoverSagas = async (orderIds: readonly string[], deps: { readonly
             amount: { amount: order.state.total, currency: order.state.currency },
             ...trace,
           })
-        : action.kind === 'release'
-          ? deps.runner.start('PaymentRelease', { trigger: action.trigger, paymentId, orderId, ...trace })
-          : payment.state.status === 'authorized'
-            ? deps.runner.start('HoldExpiry', { paymentId, orderId, expiresAt: payment.state.expiresAt, ...trace })
-            : undefined;
-    recovered.push(execution === undefined ? { orderId, action } : { orderId, action, execution });
+        : deps.runner.start('PaymentRelease', { trigger: action.trigger, paymentId, orderId, ...trace });
+    recovered.push({ orderId, action, execution });
   }
   return recovered;
 };

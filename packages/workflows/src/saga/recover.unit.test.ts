@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Money } from '@strata/events';
+import { idempotencyKey } from '../provider/port.js';
 import { createHttpPaymentProvider } from '../provider/provider.http.js';
 import * as steps from '../steps/paymentSteps.js';
 import { createSagaHarness, orderPaymentPair, type SagaHarness } from '../testing/sagaHarness.js';
@@ -31,9 +32,8 @@ const recoverAndSettle = async (s: SagaHarness, ids: readonly string[]) => {
 };
 
 describe('recoverSagas', () => {
-  it('resumes a saga that crashed after PaymentRequested', async () => {
-    const { s, deps, input } = await begin('r1');
-    await steps.requestPayment(input, deps);
+  it('resumes a saga that crashed before anything was recorded', async () => {
+    const { s } = await begin('r1');
     await recoverAndSettle(s, ['r1']);
     expect(await orderPaymentPair(s.writeModel, 'r1')).toMatchObject({ order: { status: 'confirmed' }, payment: { status: 'authorized' }, consistent: true });
     expect(s.sim.ledger()).toHaveLength(1);
@@ -41,19 +41,26 @@ describe('recoverSagas', () => {
 
   it('resumes a saga that crashed after the provider authorized but before anything was recorded', async () => {
     const { s, deps, input } = await begin('r2');
-    await steps.requestPayment(input, deps);
-    await steps.authorize(input, deps);
+    await deps.provider.authorize({ idempotencyKey: idempotencyKey('r2', 'authorize'), paymentId: 'r2', amount: input.amount });
     await recoverAndSettle(s, ['r2']);
     expect(await orderPaymentPair(s.writeModel, 'r2')).toMatchObject({ order: { status: 'confirmed' }, consistent: true });
     expect(s.sim.ledger()).toHaveLength(1); // the provider answered the replay from its idempotency cache
   });
 
+  it('resumes a payment requested by an earlier version (PaymentRequested alone) on a cancelled order, and voids its hold', async () => {
+    const { s, deps, input } = await begin('r2b');
+    expect(E.isRight(await s.writeModel.requestPayment({ paymentId: 'r2b', orderId: 'r2b', customerId: 'c1', amount: input.amount }, s.ctx('request')))).toBe(true);
+    await deps.provider.authorize({ idempotencyKey: idempotencyKey('r2b', 'authorize'), paymentId: 'r2b', amount: input.amount });
+    expect(E.isRight(await s.writeModel.cancelOrder({ orderId: 'r2b', reason: 'changed my mind' }, s.ctx('cancel')))).toBe(true);
+    const [recovered] = await recoverAndSettle(s, ['r2b']);
+    expect(recovered?.action).toEqual({ kind: 'request' });
+    expect(await orderPaymentPair(s.writeModel, 'r2b')).toMatchObject({ order: { status: 'cancelled' }, payment: { status: 'voided' }, consistent: true });
+    expect(s.sim.ledger()).toEqual([expect.objectContaining({ voided: true })]);
+  });
+
   it('voids a hold left on an order cancelled while the process was down', async () => {
     const { s, deps, input } = await begin('r3');
-    await steps.requestPayment(input, deps);
-    const auth = await steps.authorize(input, deps);
-    if (auth.outcome !== 'authorized') throw new Error('expected an authorization');
-    await steps.confirmOrder({ ...input, authorization: auth }, deps);
+    expect(await steps.authorize(input, deps)).toEqual({ outcome: 'authorized', orderConfirmed: true });
     expect(E.isRight(await s.writeModel.cancelOrder({ orderId: 'r3', reason: 'changed my mind' }, s.ctx('cancel')))).toBe(true);
     const [recovered] = await recoverAndSettle(s, ['r3']);
     expect(recovered?.action).toEqual({ kind: 'release', trigger: 'OrderCancelled' });
@@ -61,15 +68,14 @@ describe('recoverSagas', () => {
     expect(s.sim.ledger()).toEqual([expect.objectContaining({ voided: true })]);
   });
 
-  it('voids a hold found past its expiry, and leaves finished or unknown orders alone', async () => {
+  it('leaves a live hold to the sweep, which voids it once past its expiry; finished or unknown orders need nothing', async () => {
     const { s, deps, input } = await begin('r4');
-    await steps.requestPayment(input, deps);
-    const auth = await steps.authorize(input, deps);
-    if (auth.outcome !== 'authorized') throw new Error('expected an authorization');
-    await steps.confirmOrder({ ...input, authorization: auth }, deps);
-    s.now = new Date(Date.parse(auth.expiresAt) + 1000).toISOString();
+    await steps.authorize(input, deps);
     const recovered = await recoverAndSettle(s, ['r4', 'no-such-order']);
-    expect(recovered.map((r) => r.action.kind)).toEqual(['watch-expiry', 'none']);
+    expect(recovered.map((r) => r.action.kind)).toEqual(['none', 'none']);
+    const { state } = await s.writeModel.loadPayment('r4');
+    s.now = new Date(Date.parse(state.status === 'authorized' ? state.expiresAt : '') + 1000).toISOString();
+    await s.sweep();
     expect(await orderPaymentPair(s.writeModel, 'r4')).toMatchObject({ order: { status: 'cancelled' }, payment: { status: 'voided' }, consistent: true });
     const again = await recoverAndSettle(s, ['r4']);
     expect(again.map((r) => r.action.kind)).toEqual(['none']);

@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { decodeEnvelope } from '@strata/events';
-import { workflowDefinitions, type AslDocument, type WorkflowName } from '../asl/definitions.js';
-import { sagaInputFor, type HoldExpiryInput, type PaymentReleaseInput, type PaymentRequestInput } from '../domain/saga.js';
+import { taskStates, workflowDefinitions, type AslDocument, type WorkflowName } from '../asl/definitions.js';
+import { sagaInputFor, type HoldSweepInput, type PaymentReleaseInput, type PaymentRequestInput } from '../domain/saga.js';
 import type { BusHandler, LocalBus } from '../routing/localBus.js';
 import type { BusEvent, RouteTarget } from '../routing/rules.js';
 import { handlePaymentStep, type StepDeps, type StepPayload } from '../steps/paymentSteps.js';
@@ -12,7 +12,7 @@ export type ExecutionStatus = 'running' | 'succeeded' | 'failed' | 'aborted';
 
 /** What an operator sees of one execution (the local counterpart of the Step Functions console). */
 export interface ExecutionRecord {
-  /** `<workflow>:<payment id>`: one live execution per workflow and payment, as a Standard execution name. */
+  /** `<workflow>:<payment id>[:<trigger>]`, `HoldExpiry:sweep`: one live execution per name. */
   readonly name: string;
   readonly workflow: WorkflowName;
   readonly input: unknown;
@@ -29,6 +29,23 @@ export interface StartedExecution {
   readonly done: Promise<ExecutionRecord>;
 }
 
+/** One Task attempt, as the step Lambda would be invoked for it. */
+export interface TaskCall {
+  readonly execution: string;
+  readonly workflow: WorkflowName;
+  readonly state: string;
+  readonly step: string;
+}
+
+/** What a state machine's execution reports as it runs (aws-local-stepfunctions' event log). */
+export interface StateEvent {
+  readonly type: string;
+  readonly stateName?: string;
+}
+
+/** The input a workflow is started with: its saga input, or the routed event EventBridge would hand it. */
+export type WorkflowInput = PaymentRequestInput | PaymentReleaseInput | HoldSweepInput | BusEvent;
+
 export interface SagaRunnerOptions extends StepDeps {
   /** Per Wait state, milliseconds to wait instead of the document's time (tests, demos). */
   readonly waitTimeOverrides?: Readonly<Record<string, number>>;
@@ -36,15 +53,21 @@ export interface SagaRunnerOptions extends StepDeps {
   readonly retryIntervalOverrides?: Readonly<Record<string, number>>;
   /** Called whenever an execution ends. */
   readonly onExecutionEnd?: (record: ExecutionRecord) => void;
+  /** Wraps every Task attempt (one step Lambda invocation on AWS): metrics, the cost model's counts. */
+  readonly taskWrapper?: <T>(call: TaskCall, run: () => Promise<T>) => Promise<T>;
+  /** Receives every state event of every execution (states entered, retries): the cost model's counts. */
+  readonly onStateEvent?: (execution: string, event: StateEvent) => void;
 }
 
 export interface SagaRunner {
   /** Starts a workflow; a second start while one with the same name runs joins it (duplicate trigger). */
-  start(workflow: WorkflowName, input: PaymentRequestInput | PaymentReleaseInput | HoldExpiryInput): StartedExecution;
-  /** Starts the workflow a routed event calls for (`undefined` when the event starts none). */
+  start(workflow: WorkflowName, input: WorkflowInput, name?: string): StartedExecution;
+  /** Starts the workflow a routed event calls for, with the event as its input (`undefined` when it starts none). */
   startFor(event: BusEvent): StartedExecution | undefined;
-  /** Subscribes the saga's three targets on the local bus. */
+  /** Subscribes the saga's targets on the local bus, as the EventBridge rules target the state machines. */
   subscribe(bus: LocalBus): void;
+  /** Starts one hold-expiry sweep (joins a running one). */
+  sweep(): StartedExecution;
   /** Resolves when the executions running now have ended (it does not wait for ones started later). */
   settled(): Promise<void>;
   /** Executions this process started, latest state: all running and failed ones, the last successes. */
@@ -57,30 +80,38 @@ export interface SagaRunner {
 
 const MAX_RECORDS = 10_000;
 
-/** The routing targets the saga serves; `sagaInputFor` picks the workflow from the event. */
-const SAGA_TARGETS: readonly RouteTarget[] = ['PaymentRequestWorkflow', 'PaymentReleaseWorkflow', 'HoldExpiryWorkflow'];
+/** The routing targets the saga serves, and the state machine each one starts. */
+const TARGET_WORKFLOWS: ReadonlyArray<readonly [RouteTarget, WorkflowName]> = [
+  ['PaymentRequestWorkflow', 'PaymentRequest'],
+  ['PaymentReleaseWorkflow', 'PaymentRelease'],
+];
 
-/** The local handlers: every Task state of a document runs `handlePaymentStep` with these deps. */
-const localHandlers = (doc: AslDocument, deps: StepDeps): Record<string, (input: unknown) => Promise<never>> =>
-  Object.fromEntries(
-    Object.entries(doc.States)
-      .filter(([, state]) => (state as { Type?: string }).Type === 'Task')
-      .map(([name]) => [name, (input: unknown) => handlePaymentStep(input as StepPayload, deps) as Promise<never>]),
-  );
+/** The execution name of a saga input (the runner's dedup key for a running execution). */
+export const executionNameOf = (workflow: WorkflowName, input: { readonly paymentId?: string; readonly trigger?: string }): string => {
+  if (workflow === 'HoldExpiry') return 'HoldExpiry:sweep';
+  // A release names its trigger: a refund after a capture is not the capture's duplicate.
+  return workflow === 'PaymentRelease' ? `${workflow}:${input.paymentId}:${input.trigger}` : `${workflow}:${input.paymentId}`;
+};
+
+/** The event as EventBridge hands it to a target: plain JSON. */
+const asDelivered = (event: BusEvent): BusEvent => JSON.parse(JSON.stringify(event)) as BusEvent;
 
 /**
  * Runs the saga's ASL documents in process with aws-local-stepfunctions — the same documents
  * and step handlers Step Functions runs on AWS. The runtime creates one per process, subscribes
- * it to the local bus and calls `recoverSagas` on start.
+ * it to the local bus, calls `recoverSagas` on start and `sweep()` on a timer.
  */
 export const createSagaRunner = (options: SagaRunnerOptions): SagaRunner => {
-  const machines = new Map(
-    (Object.keys(workflowDefinitions) as WorkflowName[]).map((w) => {
-      const doc = workflowDefinitions[w];
-      const machine = new StateMachine(doc as never);
-      return [w, { machine, handlers: localHandlers(doc, options) }] as const;
-    }),
-  );
+  const machines = new Map((Object.keys(workflowDefinitions) as WorkflowName[]).map((w) => [w, new StateMachine(workflowDefinitions[w] as never)] as const));
+  /** Every Task state of a document runs `handlePaymentStep` with the runner's deps. */
+  const handlersFor = (workflow: WorkflowName, execution: string, doc: AslDocument): Record<string, (input: unknown) => Promise<never>> =>
+    Object.fromEntries(
+      taskStates(doc).map(([state, definition]) => {
+        const run = (input: unknown) => handlePaymentStep(input as StepPayload, options) as Promise<never>;
+        const call: TaskCall = { execution, workflow, state, step: definition.Parameters.step };
+        return [state, (input: unknown) => (options.taskWrapper ? options.taskWrapper(call, () => run(input)) : run(input))];
+      }),
+    );
   const records = new Map<string, ExecutionRecord>();
   // A long-running process keeps every failure for operators but only the latest successes.
   const pruneSucceeded = () => {
@@ -91,40 +122,50 @@ export const createSagaRunner = (options: SagaRunnerOptions): SagaRunner => {
   };
   const running = new Map<string, { started: StartedExecution; abort: () => void }>();
 
-  const start: SagaRunner['start'] = (workflow, input) => {
-    const name = `${workflow}:${input.paymentId}`;
+  const start: SagaRunner['start'] = (workflow, input, givenName) => {
+    const name = givenName ?? executionNameOf(workflow, input as { paymentId?: string; trigger?: string });
     const live = running.get(name);
     if (live !== undefined) return live.started;
-    const { machine, handlers } = machines.get(workflow)!;
+    const machine = machines.get(workflow)!;
     const base = { name, workflow, input, startedAt: new Date().toISOString() };
     records.set(name, { ...base, status: 'running' });
     const execution = machine.run(input as never, {
       overrides: {
-        taskResourceLocalHandlers: handlers as never,
+        taskResourceLocalHandlers: handlersFor(workflow, name, workflowDefinitions[workflow]) as never,
         ...(options.waitTimeOverrides ? { waitTimeOverrides: { ...options.waitTimeOverrides } } : {}),
         ...(options.retryIntervalOverrides ? { retryIntervalOverrides: { ...options.retryIntervalOverrides } } : {}),
       },
       noThrowOnAbort: true,
     });
+    const onStateEvent = options.onStateEvent;
+    const logged =
+      onStateEvent === undefined
+        ? Promise.resolve()
+        : (async () => {
+            for await (const event of execution.eventLogs) onStateEvent(name, event as StateEvent);
+          })().catch(() => undefined);
     let aborted = false;
-    const done = execution.result.then(
-      (output): ExecutionRecord => (aborted ? { ...base, status: 'aborted' } : { ...base, status: 'succeeded', output }),
-      (error: unknown): ExecutionRecord => {
-        const failure = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-        return {
-          ...base,
-          status: 'failed',
-          error: failure instanceof Error ? { name: failure.name, cause: failure.message } : { name: 'Error', cause: String(failure) },
-        };
-      },
-    ).then((record) => {
-      running.delete(name);
-      records.delete(name); // re-insert: the map stays in end order, oldest first
-      records.set(name, record);
-      pruneSucceeded();
-      options.onExecutionEnd?.(record);
-      return record;
-    });
+    const done = execution.result
+      .then(
+        (output): ExecutionRecord => (aborted ? { ...base, status: 'aborted' } : { ...base, status: 'succeeded', output }),
+        (error: unknown): ExecutionRecord => {
+          const failure = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+          return {
+            ...base,
+            status: 'failed',
+            error: failure instanceof Error ? { name: failure.name, cause: failure.message } : { name: 'Error', cause: String(failure) },
+          };
+        },
+      )
+      .then(async (record) => {
+        await logged;
+        running.delete(name);
+        records.delete(name); // re-insert: the map stays in end order, oldest first
+        records.set(name, record);
+        pruneSucceeded();
+        options.onExecutionEnd?.(record);
+        return record;
+      });
     const started = { name, done };
     running.set(name, {
       started,
@@ -136,24 +177,34 @@ export const createSagaRunner = (options: SagaRunnerOptions): SagaRunner => {
     return started;
   };
 
-  const startFor = (event: BusEvent): StartedExecution | undefined => {
+  /** Starts `workflow` with the event as its input, as EventBridge → StartExecution does; named after the saga input it maps to. */
+  const startWithEvent = (workflow: WorkflowName, event: BusEvent): StartedExecution | undefined => {
     const decoded = decodeEnvelope(event.detail);
     if (E.isLeft(decoded)) throw new Error(`undecodable event ${event.detail.eventId}: ${decoded.left.message}`);
     const plan = sagaInputFor(decoded.right);
-    return plan === undefined ? undefined : start(plan.workflow, plan.input);
+    if (plan === undefined || plan.workflow !== workflow) return undefined;
+    return start(workflow, asDelivered(event), executionNameOf(workflow, plan.input));
   };
 
   return {
     start,
-    startFor,
-    subscribe(bus) {
-      // The target only starts the execution, as EventBridge → StartExecution does; the
-      // execution's own Retry/Catch handle what happens next.
-      const handler: BusHandler = async (event) => {
-        startFor(event);
-      };
-      for (const target of SAGA_TARGETS) bus.subscribe(target, handler);
+    startFor(event) {
+      const decoded = decodeEnvelope(event.detail);
+      if (E.isLeft(decoded)) throw new Error(`undecodable event ${event.detail.eventId}: ${decoded.left.message}`);
+      const plan = sagaInputFor(decoded.right);
+      return plan === undefined ? undefined : startWithEvent(plan.workflow, event);
     },
+    subscribe(bus) {
+      // The target only starts the execution, as an EventBridge rule targeting the state machine
+      // does; the execution's own Retry/Catch handle what happens next.
+      for (const [target, workflow] of TARGET_WORKFLOWS) {
+        const handler: BusHandler = async (event) => {
+          startWithEvent(workflow, event);
+        };
+        bus.subscribe(target, handler);
+      }
+    },
+    sweep: () => start('HoldExpiry', { time: (options.clock ?? (() => new Date().toISOString()))() }),
     settled: async () => {
       await Promise.all([...running.values()].map((r) => r.started.done));
     },
@@ -161,7 +212,7 @@ export const createSagaRunner = (options: SagaRunnerOptions): SagaRunner => {
     retry(name) {
       const record = records.get(name);
       if (record === undefined) throw new Error(`no execution ${name}`);
-      return start(record.workflow, record.input as PaymentRequestInput);
+      return start(record.workflow, record.input as WorkflowInput, name);
     },
     stop() {
       for (const { abort } of running.values()) abort();

@@ -1,34 +1,39 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Money } from '@strata/events';
-import type { CommandContext, CommandResult, DomainError, PaymentState, WriteModel } from '@strata/write-model';
+import type { CommandContext, CommandResult, DomainError, LoadedStream, PaymentState, WriteModel } from '@strata/write-model';
 import {
   EXPIRED_ORDER_REASON,
+  HOLDS_PER_SWEEP,
   VOID_REASONS,
   declinedOrderReason,
   holdExpired,
   refundable,
   releaseAction,
   sagaCommandId,
-  type HoldExpiryInput,
-  type PaymentReleaseInput,
+  type ExpiredHold,
   type PaymentRequestInput,
-  type ReleaseAction,
   type SagaCommandStep,
 } from '../domain/saga.js';
-import { idempotencyKey, type AuthorizeOutcome, type PaymentProvider } from '../provider/port.js';
+import { idempotencyKey, type PaymentProvider } from '../provider/port.js';
 
 /**
  * The saga's step handlers: plain `(input, deps) => output` functions. On AWS each runs inside
  * a Lambda task (`handlePaymentStep` is the handler body); locally the runner plugs the same
  * functions into aws-local-stepfunctions. Every step is idempotent: provider calls carry
  * `idempotencyKey(paymentId, step)` and write-model commands `sagaCommandId(paymentId, step)`,
- * and every decision is re-derived from the payment's current state.
+ * and every decision is re-derived from the payment's current state. A step reads the payment
+ * once and hands that read to its command (`loaded`): one read per step, not two.
  */
 export interface StepDeps {
   readonly writeModel: WriteModel;
   readonly provider: PaymentProvider;
   /** ISO-8601 now. @default () => new Date().toISOString() */
   readonly clock?: () => string;
+  /**
+   * Authorization holds past their expiry at `now` (the read model's payments), at most `limit`:
+   * the hold-expiry sweep's source. Only the sweep's first step needs it.
+   */
+  readonly expiredHolds?: (now: string, limit: number) => Promise<readonly ExpiredHold[]>;
 }
 
 /**
@@ -46,14 +51,22 @@ export class SagaStepError extends Error {
   }
 }
 
+/** A step the runtime is not set up for (the sweep without a read model). */
+export class StepNotConfiguredError extends Error {
+  override readonly name = 'StepNotConfigured';
+  readonly code = 'STEP_NOT_CONFIGURED';
+}
+
 type Correlated = { readonly paymentId: string; readonly correlationId: string; readonly causationId: string };
+
+const nowOf = (deps: StepDeps): string => (deps.clock ?? (() => new Date().toISOString()))();
 
 const context = (deps: StepDeps, input: Correlated, step: SagaCommandStep): CommandContext => ({
   commandId: sagaCommandId(input.paymentId, step),
   actor: { kind: 'system', id: 'payment-saga' },
   correlationId: input.correlationId,
   causationId: input.causationId,
-  now: (deps.clock ?? (() => new Date().toISOString()))(),
+  now: nowOf(deps),
 });
 
 /** Succeeds on a commit or a duplicate; a rejection is accepted only when `settled` says the goal already holds. */
@@ -63,111 +76,147 @@ const record = async (step: string, result: CommandResult, settled?: () => Promi
   throw new SagaStepError(step, result.left);
 };
 
-const paymentOf = async (deps: StepDeps, paymentId: string): Promise<PaymentState> => (await deps.writeModel.loadPayment(paymentId)).state;
+const loadPayment = (deps: StepDeps, paymentId: string): Promise<LoadedStream<PaymentState>> => deps.writeModel.loadPayment(paymentId);
 
 // ── Payment request ─────────────────────────────────────────────────────────────────────
-export const requestPayment = async (input: PaymentRequestInput, deps: StepDeps): Promise<{ requested: true }> => {
+/** What `authorize` tells the document's `Authorized?` choice. */
+export type AuthorizeResult =
+  | { readonly outcome: 'authorized'; readonly orderConfirmed: boolean }
+  | { readonly outcome: 'declined'; readonly reason: string }
+  /** A re-run found the payment captured, voided or refunded: nothing left to do. */
+  | { readonly outcome: 'settled' };
+
+/**
+ * Holds the funds and records the answer (PaymentRequested and PaymentAuthorized / Declined in
+ * one commit); an authorized hold then confirms the order — which is not confirmed when it was
+ * cancelled meanwhile (the document voids the hold). A re-run never asks the provider again once
+ * an answer is recorded; before that, the provider answers a repeated key from its idempotency cache.
+ */
+export const authorize = async (input: PaymentRequestInput, deps: StepDeps): Promise<AuthorizeResult> => {
   const { paymentId, orderId, customerId, amount } = input;
-  await record('request', await deps.writeModel.requestPayment({ paymentId, orderId, customerId, amount }, context(deps, input, 'request')));
-  return { requested: true };
-};
-
-export const authorize = async (input: PaymentRequestInput, deps: StepDeps): Promise<AuthorizeOutcome> =>
-  deps.provider.authorize({ idempotencyKey: idempotencyKey(input.paymentId, 'authorize'), paymentId: input.paymentId, amount: input.amount });
-
-/** Records the hold, then confirms the order; an order cancelled meanwhile is not confirmed (the saga then voids). */
-export const confirmOrder = async (
-  input: PaymentRequestInput & { readonly authorization: Extract<AuthorizeOutcome, { outcome: 'authorized' }> },
-  deps: StepDeps,
-): Promise<{ orderConfirmed: boolean }> => {
-  const { providerRef, amount, expiresAt } = input.authorization;
-  await record('authorized', await deps.writeModel.authorizePayment({ paymentId: input.paymentId, providerRef, amount, expiresAt }, context(deps, input, 'authorized')));
-  const confirmed = await deps.writeModel.confirmOrder({ orderId: input.orderId, paymentId: input.paymentId }, context(deps, input, 'confirm-order'));
-  if (E.isRight(confirmed)) return { orderConfirmed: true };
-  if (confirmed.left._tag === 'OrderAlreadyCancelled') return { orderConfirmed: false };
+  const loaded = await loadPayment(deps, paymentId);
+  const payment = loaded.state;
+  switch (payment.status) {
+    case 'none':
+    case 'requested': {
+      const answer = await deps.provider.authorize({ idempotencyKey: idempotencyKey(paymentId, 'authorize'), paymentId, amount });
+      const request = { paymentId, orderId, customerId, amount };
+      if (answer.outcome === 'declined') {
+        await record('declined', await deps.writeModel.declinePayment({ paymentId, reason: answer.reason, request }, context(deps, input, 'declined'), { loaded }));
+        return { outcome: 'declined', reason: answer.reason };
+      }
+      const { providerRef, expiresAt } = answer;
+      await record('authorized', await deps.writeModel.authorizePayment({ paymentId, providerRef, amount: answer.amount, expiresAt, request }, context(deps, input, 'authorized'), { loaded }));
+      break;
+    }
+    case 'declined':
+      return { outcome: 'declined', reason: payment.reason };
+    case 'authorized':
+      break;
+    default:
+      return { outcome: 'settled' };
+  }
+  const confirmed = await deps.writeModel.confirmOrder({ orderId, paymentId }, context(deps, input, 'confirm-order'));
+  if (E.isRight(confirmed)) return { outcome: 'authorized', orderConfirmed: true };
+  if (confirmed.left._tag === 'OrderAlreadyCancelled') return { outcome: 'authorized', orderConfirmed: false };
   throw new SagaStepError('confirm-order', confirmed.left);
 };
 
-export const declinePayment = async (
-  input: PaymentRequestInput & { readonly authorization: Extract<AuthorizeOutcome, { outcome: 'declined' }> },
-  deps: StepDeps,
-): Promise<{ orderCancelled: true }> => {
-  const { reason } = input.authorization;
-  await record(
-    'declined',
-    await deps.writeModel.declinePayment({ paymentId: input.paymentId, reason }, context(deps, input, 'declined')),
-  );
+/** A declined payment cancels its order, with the provider's reason. */
+export const cancelOrder = async (input: PaymentRequestInput & { readonly authorization: { readonly reason: string } }, deps: StepDeps): Promise<{ orderCancelled: true }> => {
   await record(
     'cancel-order',
-    await deps.writeModel.cancelOrder({ orderId: input.orderId, reason: declinedOrderReason(reason) }, context(deps, input, 'cancel-order')),
+    await deps.writeModel.cancelOrder({ orderId: input.orderId, reason: declinedOrderReason(input.authorization.reason) }, context(deps, input, 'cancel-order')),
     async () => (await deps.writeModel.loadOrder(input.orderId)).state.status === 'cancelled',
   );
   return { orderCancelled: true };
 };
 
 // ── Release (capture / void / refund) ───────────────────────────────────────────────────
-export const planRelease = async (input: PaymentReleaseInput, deps: StepDeps): Promise<{ action: ReleaseAction }> => ({
-  action: releaseAction(input.trigger, await paymentOf(deps, input.paymentId)),
-});
-
-/** Releases an authorized hold; succeeds when the hold is already voided (by a concurrent path). */
-export const voidHold = async (input: Correlated & { readonly reason: string }, deps: StepDeps): Promise<{ voided: boolean }> => {
-  const payment = await paymentOf(deps, input.paymentId);
+const voidLoaded = async (input: Correlated & { readonly reason: string }, loaded: LoadedStream<PaymentState>, deps: StepDeps): Promise<{ voided: boolean }> => {
+  const payment = loaded.state;
   if (payment.status !== 'authorized') return { voided: payment.status === 'voided' };
   await deps.provider.void({ idempotencyKey: idempotencyKey(input.paymentId, 'void'), providerRef: payment.providerRef });
   await record(
     'void',
-    await deps.writeModel.voidPayment({ paymentId: input.paymentId, reason: input.reason }, context(deps, input, 'void')),
-    async () => (await paymentOf(deps, input.paymentId)).status === 'voided',
+    await deps.writeModel.voidPayment({ paymentId: input.paymentId, reason: input.reason }, context(deps, input, 'void'), { loaded }),
+    async () => (await loadPayment(deps, input.paymentId)).state.status === 'voided',
   );
   return { voided: true };
 };
 
-export const capture = async (input: Correlated, deps: StepDeps): Promise<{ captured: Money | null }> => {
-  const payment = await paymentOf(deps, input.paymentId);
-  if (payment.status !== 'authorized') return { captured: payment.status === 'captured' || payment.status === 'refunded' ? payment.captured : null };
-  const amount = payment.authorized;
-  await deps.provider.capture({ idempotencyKey: idempotencyKey(input.paymentId, 'capture'), providerRef: payment.providerRef, amount });
-  await record('capture', await deps.writeModel.capturePayment({ paymentId: input.paymentId, amount }, context(deps, input, 'capture')));
-  return { captured: amount };
-};
-
-/** Refunds whatever is left of the capture, once (one refund per payment from the saga). */
-export const refund = async (input: Correlated, deps: StepDeps): Promise<{ refunded: Money | null }> => {
-  const payment = await paymentOf(deps, input.paymentId);
+const refundLoaded = async (input: Correlated, loaded: LoadedStream<PaymentState>, deps: StepDeps): Promise<{ refunded: Money | null }> => {
+  const payment = loaded.state;
   const left = refundable(payment);
   if (left <= 0 || (payment.status !== 'captured' && payment.status !== 'refunded')) return { refunded: null };
   const amount = { amount: left, currency: payment.captured.currency } as Money;
   await deps.provider.refund({ idempotencyKey: idempotencyKey(input.paymentId, 'refund'), providerRef: payment.providerRef, amount });
   await record(
     'refund',
-    await deps.writeModel.refundPayment({ paymentId: input.paymentId, amount }, context(deps, input, 'refund')),
-    async () => refundable(await paymentOf(deps, input.paymentId)) === 0,
+    await deps.writeModel.refundPayment({ paymentId: input.paymentId, amount }, context(deps, input, 'refund'), { loaded }),
+    async () => refundable((await loadPayment(deps, input.paymentId)).state) === 0,
   );
   return { refunded: amount };
 };
 
-// ── Hold expiry ─────────────────────────────────────────────────────────────────────────
+/** Releases an authorized hold; succeeds when the hold is already voided (by a concurrent path). */
+export const voidHold = async (input: Correlated & { readonly reason: string }, deps: StepDeps): Promise<{ voided: boolean }> =>
+  voidLoaded(input, await loadPayment(deps, input.paymentId), deps);
+
+/** Delivery: captures an authorized hold, once; anything else (already captured, never authorized) needs nothing. */
+export const capture = async (input: Correlated, deps: StepDeps): Promise<{ captured: Money | null }> => {
+  const loaded = await loadPayment(deps, input.paymentId);
+  const payment = loaded.state;
+  if (payment.status !== 'authorized') return { captured: payment.status === 'captured' || payment.status === 'refunded' ? payment.captured : null };
+  const amount = payment.authorized;
+  await deps.provider.capture({ idempotencyKey: idempotencyKey(input.paymentId, 'capture'), providerRef: payment.providerRef, amount });
+  await record('capture', await deps.writeModel.capturePayment({ paymentId: input.paymentId, amount }, context(deps, input, 'capture'), { loaded }));
+  return { captured: amount };
+};
+
 /**
- * Voids a hold past its expiry, and cancels the order if it has not shipped: the goods were never
- * paid for. (A shipped order whose hold expired needs a person; it is left confirmed-and-shipped.)
+ * Cancellation: voids an authorized hold, or refunds what was captured (once per payment from the
+ * saga), as `releaseAction` decides from the payment's state; nothing when nothing is held.
  */
-export const expireHold = async (input: HoldExpiryInput, deps: StepDeps): Promise<{ voided: boolean }> => {
-  const now = (deps.clock ?? (() => new Date().toISOString()))();
-  if (!holdExpired(await paymentOf(deps, input.paymentId), now)) return { voided: false };
-  const { voided } = await voidHold({ ...input, reason: VOID_REASONS.holdExpired }, deps);
+export const compensate = async (input: Correlated & { readonly reason: string }, deps: StepDeps): Promise<{ action: 'void' | 'refund' | 'none'; voided?: boolean; refunded?: Money | null }> => {
+  const loaded = await loadPayment(deps, input.paymentId);
+  const action = releaseAction('OrderCancelled', loaded.state);
+  if (action === 'void') return { action, ...(await voidLoaded(input, loaded, deps)) };
+  if (action === 'refund') return { action, ...(await refundLoaded(input, loaded, deps)) };
+  return { action: 'none' };
+};
+
+// ── Hold expiry ─────────────────────────────────────────────────────────────────────────
+/** The sweep's first step: the holds past their expiry now (at most `HOLDS_PER_SWEEP`; the next sweep takes the rest). */
+export const findExpiredHolds = async (_input: unknown, deps: StepDeps): Promise<{ sweptAt: string; holds: readonly ExpiredHold[] }> => {
+  if (deps.expiredHolds === undefined) throw new StepNotConfiguredError('findExpiredHolds needs the read model (expiredHolds)');
+  const sweptAt = nowOf(deps);
+  const holds = await deps.expiredHolds(sweptAt, HOLDS_PER_SWEEP);
+  return { sweptAt, holds: holds.map(({ paymentId, orderId }) => ({ paymentId, orderId })) };
+};
+
+/**
+ * Voids a hold past its expiry (re-checked on the payment: the read model may lag), and cancels
+ * the order if it has not shipped: the goods were never paid for. A shipped order whose hold
+ * expired needs a person; it is left shipped. The commands keep the order's correlation id.
+ */
+export const expireHold = async (input: ExpiredHold, deps: StepDeps): Promise<{ voided: boolean }> => {
+  const loaded = await loadPayment(deps, input.paymentId);
+  if (!holdExpired(loaded.state, nowOf(deps))) return { voided: false };
+  const correlated = { ...input, correlationId: loaded.envelopes[0]?.correlationId ?? `hold-expiry:${input.paymentId}`, causationId: `hold-expiry:${input.paymentId}` };
+  const { voided } = await voidLoaded({ ...correlated, reason: VOID_REASONS.holdExpired }, loaded, deps);
   const orderStatus = async () => (await deps.writeModel.loadOrder(input.orderId)).state.status;
   if ((await orderStatus()) === 'confirmed')
     await record(
       'expire-order',
-      await deps.writeModel.cancelOrder({ orderId: input.orderId, reason: EXPIRED_ORDER_REASON }, context(deps, input, 'expire-order')),
+      await deps.writeModel.cancelOrder({ orderId: input.orderId, reason: EXPIRED_ORDER_REASON }, context(deps, correlated, 'expire-order')),
       async () => (await orderStatus()) !== 'confirmed',
     );
   return { voided };
 };
 
 // ── Dispatch: what a Task state's `Parameters` select ───────────────────────────────────
-export const paymentSteps = { requestPayment, authorize, confirmOrder, declinePayment, planRelease, voidHold, capture, refund, expireHold } as const;
+export const paymentSteps = { authorize, cancelOrder, voidHold, capture, compensate, findExpiredHolds, expireHold } as const;
 export type PaymentStepName = keyof typeof paymentSteps;
 
 /** The payload every Task state sends: `{ "step": "<name>", "input.$": "$", ...fixed arguments }`. */
@@ -178,9 +227,8 @@ export interface StepPayload {
 }
 
 /**
- * The body of the Payment Request / Payment Release Lambdas and of the local task handlers:
- * runs the step a Task state names. Inputs come from our own ASL documents, built from decoded
- * events, so they are trusted shapes here.
+ * The body of the step Lambda and of the local task handlers: runs the step a Task state names.
+ * Inputs come from our own ASL documents, built from decoded events, so they are trusted shapes here.
  */
 export const handlePaymentStep = async (payload: StepPayload, deps: StepDeps): Promise<unknown> => {
   const { step: name, input, ...args } = payload;

@@ -136,6 +136,19 @@ describeWith('DYNAMODB', 'DynamoDB event store', () => {
       expect((await store.readStream(request.streamId)).version).toBe(2);
     });
 
+    it('trusting the caller, a new stream is one put with no read; its retry is a duplicate and a reused id a conflict', async () => {
+      const store = createDynamoEventStore({ ...tableOf(), trustExpectedHash: true, onConsumedCapacity: (r) => reports.push(r) });
+      const orderId = crypto.randomUUID();
+      const request = { streamId: orderStream(orderId), expected: expectNoStream, events: [seedOrder(orderId)], meta: testMeta(crypto.randomUUID()) };
+      reports.length = 0;
+      const first = await store.append(request);
+      expect(reports.map((r) => [r.operation, r.capacity.CapacityUnits])).toEqual([['put', 1]]);
+      const again = await store.append(request);
+      expect(again).toMatchObject({ duplicate: true, events: first.events });
+      await expect(store.append({ ...request, meta: testMeta(crypto.randomUUID()) })).rejects.toBeInstanceOf(VersionConflictError);
+      expect((await store.readStream(request.streamId)).version).toBe(1);
+    });
+
     it('trusting the given hash, a lost race is still a conflict on the same key', async () => {
       const store = createDynamoEventStore({ ...tableOf(), trustExpectedHash: true });
       const stream = testStreamId();

@@ -36,10 +36,12 @@ export interface DynamoEventStoreOptions {
   /** Attempts of an `any` append that keeps losing the race for the next version. @default 25 */
   readonly maxAnyRetries?: number;
   /**
-   * Take an `exact` expectation that carries the tail hash on trust: no read before the put, so
-   * a command costs one request. Safe for callers that got the hash by reading the stream to its
-   * end (the command handler does); a stale hash at the right version, or a version inside a
-   * commit, is then not detected. @default false (one strongly consistent tail read first)
+   * Take an `exact` expectation that carries the tail hash, and a `no-stream` expectation, on
+   * trust: no read before the put, so a command costs one request. Safe for callers that got the
+   * hash by reading the stream to its end, or that know the stream is new (the command handler
+   * does); a stale hash at the right version, or a version inside a commit, is then not detected.
+   * A retried `no-stream` commit still answers as a duplicate: the put's condition failure
+   * returns the item it collided with. @default false (one strongly consistent read first)
    */
   readonly trustExpectedHash?: boolean;
   /** Asks DynamoDB for `ReturnConsumedCapacity: TOTAL` and reports it per request (benchmarks, metrics). */
@@ -63,6 +65,7 @@ const tailOf = (commits: readonly Commit[]): { version: number; hash: string } =
  * Before the put the store reads, strongly consistently: with `exact` + `hash` only the tail
  * item (to refuse a stale hash); with `any` / `no-stream` / `exact` without hash the stream's
  * commits, which also finds an earlier commit of the same command id (idempotent retries).
+ * With `trustExpectedHash` an `exact` + `hash` or a `no-stream` append reads nothing.
  */
 export const createDynamoEventStore = (options: DynamoEventStoreOptions): EventStore => {
   const { tableName, onConsumedCapacity } = options;
@@ -115,7 +118,14 @@ export const createDynamoEventStore = (options: DynamoEventStoreOptions): EventS
   /** One attempt; `undefined` means an `any` append lost a race and should read again. */
   const tryAppend = async (request: AppendRequest): Promise<AppendResult | undefined> => {
     const { streamId, expected, meta } = request;
-    const givenTail = expected.kind === 'exact' && expected.hash !== undefined ? { version: expected.version, hash: expected.hash } : undefined;
+    // A trusted caller that read the stream gives its tail: the hash with `exact`, and the genesis
+    // with `no-stream` (it found no stream). The key condition of the put refuses a stale one.
+    const givenTail =
+      expected.kind === 'exact' && expected.hash !== undefined
+        ? { version: expected.version, hash: expected.hash }
+        : expected.kind === 'no-stream' && trustExpectedHash
+          ? { version: 0, hash: GENESIS_HASH }
+          : undefined;
     // Without a given tail all commits are read (the tail, and this command id if it committed
     // before); with one, only the tail item, to refuse a stale hash — or nothing when trusted.
     let commits = givenTail === undefined ? await queryCommits(streamId, {}) : trustExpectedHash ? undefined : await readTail(streamId);

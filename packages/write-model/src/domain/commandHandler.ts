@@ -53,13 +53,6 @@ export class UnreadableEventError extends EventStoreError {
 export interface StreamCommand<C extends { readonly type: string; readonly data: unknown }> {
   readonly streamId: string;
   readonly command: C;
-  /**
-   * The command creates its stream under a fresh id (a new order, a new payment): the first
-   * attempt decides on the initial state and appends with `no-stream` without reading the stream.
-   * If the stream exists after all, the store answers with the duplicate (same command id) or a
-   * conflict, and the handler falls back to load → decide → append. Saves one read per creation.
-   */
-  readonly createsStream?: boolean;
 }
 
 export interface LoadedStream<State> {
@@ -115,18 +108,28 @@ export type CommandHandler = <C extends { readonly type: string; readonly data: 
   decider: Decider<C, State>,
   request: StreamCommand<C>,
   ctx: CommandContext,
+  loaded?: LoadedStream<State>,
 ) => Promise<CommandResult>;
+
+/**
+ * What a caller already holds of the stream a command goes to, so the first attempt skips the
+ * load: a stream it just read (`loadOrder`, `loadPayment`), or `NEW_STREAM` for an aggregate whose
+ * id it has just made up. It is only a starting point: the append carries the expected version
+ * (and the tail hash), so a stale one loses the write, and the handler reloads and decides again.
+ */
+export const NEW_STREAM: LoadedStream<never> = { state: undefined as never, version: 0, envelopes: [] };
 
 /**
  * load → (already handled?) → decide → append with the expected version; on a version conflict,
  * reload and decide again, at most `maxConflictRetries` times. The command id is stored with the
- * commit, so a retry returns the first outcome even after a restart.
+ * commit, so a retry returns the first outcome even after a restart. With `loaded`, the first
+ * attempt decides on it instead of reading the stream (one read less per command).
  */
 export const createCommandHandler = (deps: { readonly eventStore: EventStore; readonly maxConflictRetries?: number }): CommandHandler => {
   const { eventStore } = deps;
   const maxRetries = deps.maxConflictRetries ?? DEFAULT_MAX_CONFLICT_RETRIES;
 
-  return async (decider, { streamId, command, createsStream }, ctx) => {
+  return async (decider, { streamId, command }, ctx, loaded) => {
     const commandId = ctx.commandId;
     const meta = {
       occurredAt: ctx.now,
@@ -139,10 +142,14 @@ export const createCommandHandler = (deps: { readonly eventStore: EventStore; re
     const reused = domainError('CommandIdReused', `command id ${commandId} was already used on ${streamId} with a different payload`);
 
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
+      // A stream loaded for another id is not a starting point (a caller's mistake): load.
+      const given = attempt === 0 && (loaded?.version === 0 || loaded?.envelopes[0]?.streamId === streamId) ? loaded : undefined;
       const { state, version, envelopes } =
-        attempt === 0 && createsStream === true
-          ? { state: decider.initialState(), version: 0, envelopes: [] as readonly EventEnvelope[] }
-          : await loadStream(eventStore, decider, streamId);
+        given === undefined
+          ? await loadStream(eventStore, decider, streamId)
+          : given.version === 0
+            ? { state: decider.initialState(), version: 0, envelopes: [] }
+            : given;
       const original = envelopes.filter((e) => e.commandId === commandId);
       const last = original[original.length - 1];
       if (last !== undefined)

@@ -52,6 +52,30 @@ describe('createWriteModel over the memory store', () => {
     expect(history.chain).toEqual({ ok: true, events: 3 });
   });
 
+  it('decides on a stream the caller already loaded, and reloads when it went stale', async () => {
+    const store = createMemoryEventStore();
+    let reads = 0;
+    const counted: EventStore = { ...store, readStream: (id, o) => ((reads += 1), store.readStream(id, o)) };
+    const wm = createWriteModel({ eventStore: counted });
+    outcome(await wm.placeOrder(placeOrderCmd, ctx('place')));
+    expect(reads).toBe(0); // a new order is decided without reading its stream
+    // Its id taken, the append loses; the handler reads the stream and decides as usual.
+    expect(outcome(await wm.placeOrder(placeOrderCmd, ctx('place-again'))).events).toEqual([]);
+    expect(rejection(await wm.placeOrder({ ...placeOrderCmd, currency: 'EUR' }, ctx('place-other')))).toMatchObject({ _tag: 'OrderAlreadyExists' });
+    expect(outcome(await wm.placeOrder(placeOrderCmd, ctx('place'))).duplicate).toBe(true);
+    reads = 0;
+    const loaded = await wm.loadOrder('o-1');
+    outcome(await wm.confirmOrder({ orderId: 'o-1', paymentId: 'o-1' }, ctx('confirm'), { loaded }));
+    expect(reads).toBe(1); // the load above, none for the command
+    // `loaded` is stale now (version 1): the append conflicts, the handler reloads and decides again.
+    expect(rejection(await wm.cancelOrder({ orderId: 'o-1', reason: 'x' }, ctx('cancel'), { loaded }))).toBeUndefined();
+    expect((await wm.loadOrder('o-1')).state.status).toBe('cancelled');
+    // A stream loaded for another aggregate is ignored.
+    const other = await wm.loadOrder('o-1');
+    outcome(await wm.requestPayment({ paymentId: 'p-9', orderId: 'o-1', customerId: 'c-1', amount: usd(1) }, ctx('request-9'), { loaded: other as never }));
+    expect((await wm.loadPayment('p-9')).version).toBe(1);
+  });
+
   it('derives event ids from stream, command id and index, as UUIDv8', () => {
     expect(eventIdFor('Order-1', 'cmd', 0)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(eventIdFor('Order-1', 'cmd', 0)).toBe(eventIdFor('Order-1', 'cmd', 0));
@@ -162,7 +186,7 @@ describe('createWriteModel over the memory store', () => {
     });
   });
 
-  describe('creation commands (createsStream)', () => {
+  describe('creation commands (NEW_STREAM)', () => {
     /** The memory store, counting whole-stream reads. */
     const countingStore = () => {
       const store = createMemoryEventStore();
@@ -171,11 +195,11 @@ describe('createWriteModel over the memory store', () => {
       return { store: counted, reads };
     };
 
-    it('places an order and requests its payment without reading the new streams first', async () => {
+    it('registers a customer and places an order without reading the new streams first', async () => {
       const { store, reads } = countingStore();
       const wm = createWriteModel({ eventStore: store });
       expect(outcome(await wm.placeOrder(placeOrderCmd, ctx('place'))).version).toBe(1);
-      expect(outcome(await wm.requestPayment({ paymentId: 'o-1', orderId: 'o-1', customerId: 'c-1', amount: usd(9950) }, ctx('request'))).version).toBe(1);
+      expect(outcome(await wm.registerCustomer({ customerId: 'c-1', email: 'ada@example.com', firstName: 'Ada', lastName: 'L', phoneNumber: '1' }, ctx('register'))).version).toBe(1);
       expect(reads).toEqual([]);
     });
 

@@ -1,5 +1,5 @@
 import { customerStream } from '@strata/events';
-import type { CommandContext, CommandHandler, CommandResult } from '../commandHandler.js';
+import { NEW_STREAM, type CommandContext, type CommandHandler, type CommandResult } from '../commandHandler.js';
 import { customerDecider, type RegisterCustomer } from './customer.decider.js';
 
 export interface CustomerService {
@@ -7,6 +7,6 @@ export interface CustomerService {
 }
 
 export const createCustomerService = (handle: CommandHandler): CustomerService => ({
-  registerCustomer: (data, ctx) =>
-    handle(customerDecider, { streamId: customerStream(data.customerId), command: { type: 'RegisterCustomer', data }, createsStream: true }, ctx),
+  // The identity provider has just made the subject up: no read before the put.
+  registerCustomer: (data, ctx) => handle(customerDecider, { streamId: customerStream(data.customerId), command: { type: 'RegisterCustomer', data } }, ctx, NEW_STREAM),
 });

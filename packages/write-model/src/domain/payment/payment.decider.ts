@@ -5,8 +5,13 @@ import { domainError, type DomainError } from '../errors.js';
 
 // ── Commands ─────────────────────────────────────────────────────────────────────────────
 export interface RequestPayment { readonly paymentId: string; readonly orderId: string; readonly customerId: string; readonly amount: Money }
-export interface AuthorizePayment { readonly paymentId: string; readonly providerRef: string; readonly amount: Money; readonly expiresAt: string }
-export interface DeclinePayment { readonly paymentId: string; readonly reason: string }
+/**
+ * `request`: the payment's request, for a payment not requested yet. The request and its outcome
+ * are then one commit (PaymentRequested + PaymentAuthorized / PaymentDeclined): the saga records
+ * the provider's answer with one write instead of two.
+ */
+export interface AuthorizePayment { readonly paymentId: string; readonly providerRef: string; readonly amount: Money; readonly expiresAt: string; readonly request?: RequestPayment }
+export interface DeclinePayment { readonly paymentId: string; readonly reason: string; readonly request?: RequestPayment }
 /** `amount` defaults to the whole authorized amount. */
 export interface CapturePayment { readonly paymentId: string; readonly amount?: Money }
 export interface VoidPayment { readonly paymentId: string; readonly reason: string }
@@ -85,7 +90,22 @@ const requestPayment = (cmd: RequestPayment, state: PaymentState): Decision => {
     : reject(domainError('PaymentAlreadyExists', `payment ${cmd.paymentId} already exists`));
 };
 
-const authorizePayment = (cmd: AuthorizePayment, state: PaymentState): Decision => {
+/**
+ * Decides `then` on the requested payment when the command carries the request of a payment that
+ * does not exist yet: the PaymentRequested event goes first, in the same commit.
+ */
+const requestedFirst = (request: RequestPayment | undefined, paymentId: string, state: PaymentState, then: (state: PaymentState) => Decision): Decision => {
+  if (state.status !== 'none' || request === undefined) return then(state);
+  if (request.paymentId !== paymentId) return reject(domainError('InvalidCommand', `the request is for payment ${request.paymentId}, not ${paymentId}`, 'request.paymentId'));
+  const requested = requestPayment(request, state);
+  if (E.isLeft(requested)) return requested;
+  const after = requested.right.reduce(evolve, state);
+  return E.map((events: readonly DomainEvent[]) => [...requested.right, ...events])(then(after));
+};
+
+const authorizePayment = (cmd: AuthorizePayment, state: PaymentState): Decision => requestedFirst(cmd.request, cmd.paymentId, state, (s) => authorizeRequested(cmd, s));
+
+const authorizeRequested = (cmd: AuthorizePayment, state: PaymentState): Decision => {
   if (state.status === 'none') return notFound(cmd.paymentId);
   const mismatch = currencyMismatch(state, cmd.amount);
   if (mismatch) return reject(mismatch);
@@ -105,7 +125,9 @@ const authorizePayment = (cmd: AuthorizePayment, state: PaymentState): Decision 
   }
 };
 
-const declinePayment = (cmd: DeclinePayment, state: PaymentState): Decision => {
+const declinePayment = (cmd: DeclinePayment, state: PaymentState): Decision => requestedFirst(cmd.request, cmd.paymentId, state, (s) => declineRequested(cmd, s));
+
+const declineRequested = (cmd: DeclinePayment, state: PaymentState): Decision => {
   switch (state.status) {
     case 'none':
       return notFound(cmd.paymentId);

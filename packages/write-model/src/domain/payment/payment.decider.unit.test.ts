@@ -36,6 +36,18 @@ describe('payment decider', () => {
     expectPayment.given([]).when(authorize()).thenRejects('PaymentNotFound');
   });
 
+  it('records a request and its outcome as one commit when the command carries the request', () => {
+    const withRequest = (command: PaymentCommand): PaymentCommand => ({ ...command, data: { ...command.data, request: { ...ids, customerId: 'c-1', amount: usd(9950) } } }) as PaymentCommand;
+    expectPayment.given([]).when(withRequest(authorize())).then([requested, authorized]);
+    expectPayment.given([]).when(withRequest(decline())).then([requested, ev('PaymentDeclined', { ...ids, reason: 'insufficient funds' })]);
+    // A payment already requested (or decided) ignores the request it carries: a retry stays a no-op.
+    expectPayment.given([requested]).when(withRequest(authorize())).then([authorized]);
+    expectPayment.given([requested, authorized]).when(withRequest(authorize())).thenNothing();
+    expectPayment.given([]).when(withRequest(authorize(usd(9951)))).thenRejects('InvalidCommand', 'amount.amount');
+    const otherPayment: PaymentCommand = { type: 'AuthorizePayment', data: { ...(authorize().data as object), request: { ...ids, paymentId: 'o-2', customerId: 'c-1', amount: usd(9950) } } } as PaymentCommand;
+    expectPayment.given([]).when(otherPayment).thenRejects('InvalidCommand', 'request.paymentId');
+  });
+
   it('declines only a requested payment', () => {
     expectPayment.given([requested]).when(decline()).then([ev('PaymentDeclined', { ...ids, reason: 'insufficient funds' })]);
     expectPayment.given([requested, ev('PaymentDeclined', { ...ids, reason: 'insufficient funds' })]).when(decline()).thenNothing();
