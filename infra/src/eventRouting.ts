@@ -20,11 +20,6 @@ export interface EventRoutingProps {
   readonly rules: readonly RoutingRule[];
   /** What each routing target is on AWS. */
   readonly destinations: Readonly<Record<RouteTarget, RouteDestination>>;
-  /**
-   * How long the bus archive keeps events for replays.
-   * @default Duration.days(30)
-   */
-  readonly archiveRetention?: Duration;
 }
 
 /** The shared pattern in CDK's spelling; CDK renders `detailType` back as `detail-type`. */
@@ -35,10 +30,11 @@ export const toCdkPattern = (pattern: RoutingPattern): events.EventPattern => ({
 });
 
 /**
- * EventBridge: the Strata bus (fed by the stream publisher with the routed events only), an archive
- * for replays, and one rule per entry of the shared routing table, with the same pattern the local
- * bus matches, targeting its state machine. Failed starts land in a dead-letter queue after
- * EventBridge's retries.
+ * EventBridge: the Strata bus (fed by the stream publisher with the routed events only) and one
+ * rule per entry of the shared routing table, with the same pattern the local bus matches,
+ * targeting its state machine. Failed starts land in a dead-letter queue after EventBridge's
+ * retries (redrive it to start them again). No archive: the event table keeps every event, and a
+ * failed execution logs its input (decision 0004).
  */
 export class EventRouting extends Construct {
   readonly bus: events.EventBus;
@@ -48,7 +44,6 @@ export class EventRouting extends Construct {
   constructor(scope: Construct, id: string, props: EventRoutingProps) {
     super(scope, id);
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: props.busName });
-    this.bus.archive('Archive', { eventPattern: { account: [this.bus.env.account] }, retention: props.archiveRetention ?? Duration.days(30) });
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     const rules: Record<string, events.Rule> = {};
     for (const rule of props.rules) {

@@ -17,4 +17,4 @@ export { PaymentWorkflow, ASL_DIR, deployableAsl, type PaymentWorkflowProps } fr
 export { Notifications, type NotificationsProps } from './notifications.js';
 export { Observability, type ObservabilityProps } from './observability.js';
 export { StrataFunction, type StrataFunctionProps } from './strataFunction.js';
-export { findRepoRoot, LAMBDA_MEMORY_MB, LambdaEntry, SynthError } from './paths.js';
+export { EXPRESS_LOG_LEVEL, findRepoRoot, LAMBDA_MEMORY_MB, LambdaEntry, SynthError } from './paths.js';

@@ -45,3 +45,11 @@ export const LAMBDA_MEMORY_MB: { readonly [E in LambdaEntry]: number } = {
   notification: 256,
   publisher: 128,
 };
+
+/**
+ * What the Express state machines log to CloudWatch Logs (with the execution data): ERROR keeps
+ * every failure — the failed task, its retries, the Fail state entered with the execution's input,
+ * so an operator can re-run it — and nothing of the runs that succeed (billed per GB ingested; the
+ * cost model estimates it under `not_counted`). X-Ray traces sampled runs of both.
+ */
+export const EXPRESS_LOG_LEVEL = 'ERROR' as const;

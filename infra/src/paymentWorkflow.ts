@@ -9,7 +9,7 @@ import { PAYMENT_STEP_ARN_PLACEHOLDER, WORKFLOW_FILES, WORKFLOW_TYPES, WORKFLOWS
 import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SynthError } from './paths.js';
+import { EXPRESS_LOG_LEVEL, SynthError } from './paths.js';
 import { StrataFunction, type StrataFunctionProps } from './strataFunction.js';
 
 /** Where the workflows package keeps its ASL documents, relative to the workspace root. */
@@ -66,8 +66,9 @@ export class PaymentWorkflow extends Construct {
         definitionSubstitutions: { [STEP_ARN]: this.stepHandler.functionArn },
         stateMachineType: express ? sfn.StateMachineType.EXPRESS : sfn.StateMachineType.STANDARD,
         tracingEnabled: true,
-        // Express executions keep no history of their own: log every step; Standard ones, errors.
-        logs: { destination: logGroup, level: express ? sfn.LogLevel.ALL : sfn.LogLevel.ERROR, includeExecutionData: true },
+        // Express executions keep no history of their own: their failures are logged with the data
+        // (EXPRESS_LOG_LEVEL); runs that succeed show in the metrics and X-Ray.
+        logs: { destination: logGroup, level: express ? sfn.LogLevel[EXPRESS_LOG_LEVEL] : sfn.LogLevel.ERROR, includeExecutionData: true },
       });
       this.stepHandler.grantInvoke(m);
       return m;

@@ -12,7 +12,7 @@ import { DEFAULTS } from '@strata/runtime/names';
 import { PAYMENT_STEP_ARN_PLACEHOLDER, WORKFLOW_FILES, WORKFLOWS } from '@strata/workflows/asl/definitions';
 import { routingRules } from '@strata/workflows/routing/rules';
 import { TABLE_KEY } from '@strata/write-model/adapters/dynamodb/item';
-import { addStrataStacks, ASL_DIR, deployableAsl, findRepoRoot, LAMBDA_MEMORY_MB, LambdaEntry, settingsFrom, SynthError, LAKE_COLUMNS, type ServiceStack, type StatefulStack } from '../src/index.js';
+import { addStrataStacks, ASL_DIR, deployableAsl, EXPRESS_LOG_LEVEL, findRepoRoot, LAMBDA_MEMORY_MB, LambdaEntry, settingsFrom, SynthError, LAKE_COLUMNS, type ServiceStack, type StatefulStack } from '../src/index.js';
 
 // One synthesis for the whole file. Bundling is skipped (the `aws:cdk:bundling-stacks` context):
 // the assertions are about the templates, and `cdk synth` exercises esbuild. NodejsFunction still
@@ -198,7 +198,7 @@ describe('service stack', () => {
           DefinitionString: deployableAsl(file),
           StateMachineType: 'EXPRESS',
           TracingConfiguration: { Enabled: true },
-          LoggingConfiguration: expect.objectContaining({ Level: 'ALL', IncludeExecutionData: true }),
+          LoggingConfiguration: expect.objectContaining({ Level: EXPRESS_LOG_LEVEL, IncludeExecutionData: true }),
           DefinitionSubstitutions: { PaymentStepFunctionArn: { 'Fn::GetAtt': [logicalId(service, service.payments.stepHandler), 'Arn'] } },
         }),
       );
@@ -248,8 +248,9 @@ describe('service stack', () => {
         Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue() })],
       }));
     }
-    // The routing rules and the sweep's schedule: nothing else is on a rule.
+    // The routing rules and the sweep's schedule: nothing else is on a rule, and the bus keeps no archive.
     assertTemplate(() => services.resourceCountIs('AWS::Events::Rule', routingRules.length + 1));
+    assertTemplate(() => services.resourceCountIs('AWS::Events::Archive', 0));
   });
 
   it('serves the API on the showcase stage behind a WAF web ACL with managed rules', () => {

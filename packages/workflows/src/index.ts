@@ -27,6 +27,6 @@ export * from './domain/saga.js';
 export * from './asl/definitions.js';
 export * from './steps/paymentSteps.js';
 export * from './provider/port.js';
-export { createHttpPaymentProvider, type HttpPaymentProviderOptions } from './provider/provider.http.js';
+export { HTTP_PROVIDER_DEFAULTS, createHttpPaymentProvider, type HttpPaymentProviderOptions } from './provider/provider.http.js';
 export * from './notifications/port.js';
 export { createNotificationConsumer, customerFromWriteModel, mayNotify, notifyBatch, type NotificationDeps, type NotifyOutcome } from './notifications/consumer.js';

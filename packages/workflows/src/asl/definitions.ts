@@ -109,6 +109,8 @@ export const paymentRequestAsl: AslDocument = {
         'customerId.$': '$.detail.data.customerId',
         amount: { 'amount.$': '$.detail.data.total', 'currency.$': '$.detail.data.currency' },
         ...trace,
+        // The order's stream as it stood: confirming the order reads nothing.
+        'placed.$': '$.detail',
       },
       Next: 'Authorize',
     },

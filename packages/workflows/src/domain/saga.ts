@@ -1,4 +1,4 @@
-import type { DomainEnvelope, Money } from '@strata/events';
+import type { DomainEnvelope, EventEnvelope, Money } from '@strata/events';
 import type { OrderState, PaymentState } from '@strata/write-model';
 
 /**
@@ -23,6 +23,12 @@ export interface PaymentRequestInput {
   readonly correlationId: string;
   /** The event that started the saga. */
   readonly causationId: string;
+  /**
+   * The OrderPlaced event itself, when the saga was started by it: the order's stream as it
+   * stood, so confirming the order needs no read (a stale one loses the conditional write and the
+   * command reloads). Absent when recovery or an operator starts the saga.
+   */
+  readonly placed?: EventEnvelope;
 }
 
 export type ReleaseTrigger = 'OrderDelivered' | 'OrderCancelled';
@@ -127,7 +133,7 @@ export const sagaInputFor = (
   switch (envelope.type) {
     case 'OrderPlaced': {
       const { orderId, customerId, total, currency } = envelope.data;
-      return { workflow: 'PaymentRequest', input: { paymentId: paymentIdForOrder(orderId), orderId, customerId, amount: { amount: total, currency }, ...trace } };
+      return { workflow: 'PaymentRequest', input: { paymentId: paymentIdForOrder(orderId), orderId, customerId, amount: { amount: total, currency }, ...trace, placed: envelope } };
     }
     case 'OrderDelivered':
     case 'OrderCancelled':

@@ -80,10 +80,13 @@ const decode = <A>(codec: t.Decoder<unknown, A>, body: unknown, what: string): A
  * attempt, so retrying after a timeout whose request did reach the provider is harmless.
  * 4xx answers are final (`ProviderRejectedError`); exhausted retries raise `ProviderUnavailableError`.
  */
+/** The client's defaults (the cost model prices a provider retry with them). */
+export const HTTP_PROVIDER_DEFAULTS = { timeoutMs: 5000, maxAttempts: 3, backoffMs: 100 } as const;
+
 export const createHttpPaymentProvider = (options: HttpPaymentProviderOptions): PaymentProvider => {
-  const timeoutMs = options.timeoutMs ?? 5000;
-  const maxAttempts = options.maxAttempts ?? 3;
-  const backoffMs = options.backoffMs ?? 100;
+  const timeoutMs = options.timeoutMs ?? HTTP_PROVIDER_DEFAULTS.timeoutMs;
+  const maxAttempts = options.maxAttempts ?? HTTP_PROVIDER_DEFAULTS.maxAttempts;
+  const backoffMs = options.backoffMs ?? HTTP_PROVIDER_DEFAULTS.backoffMs;
   const send = options.fetch ? fetchPost(options.fetch) : nodePost;
 
   const post = async (path: string, key: string, body: unknown): Promise<{ status: number; body: unknown }> => {

@@ -45,6 +45,8 @@ export interface SimulatedRule {
   /** The first N attempts of each idempotency key take `slowMs` longer (and still succeed). */
   readonly slowFirstAttempts?: number;
   readonly slowMs?: number;
+  /** The operations `failFirstAttempts` and `slowFirstAttempts` apply to. @default all four */
+  readonly operations?: ReadonlyArray<'authorize' | 'capture' | 'void' | 'refund'>;
 }
 
 export interface LedgerEntry {
@@ -176,7 +178,8 @@ export const startSimulatedProvider = async (config: SimulatedProviderConfig = {
     const attempt = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, attempt);
     const paymentId = op === 'authorize' ? String(body.paymentId) : (holds.get(parts[2] ?? '')?.paymentId ?? '');
-    const rule = ruleFor(paymentId);
+    const found = ruleFor(paymentId);
+    const rule = found?.operations === undefined || found.operations.includes(op) ? found : undefined;
     if (attempt <= (rule?.failFirstAttempts ?? 0) || random() < (config.transientFailureRate ?? 0))
       return { status: 503, body: { error: 'transient failure' } };
     if (attempt <= (rule?.slowFirstAttempts ?? 0)) await sleep(rule?.slowMs ?? 0);

@@ -40,6 +40,14 @@ describe('HTTP payment provider against the simulated provider', () => {
     expect(sim.requests.authorize).toBe(3);
   });
 
+  it('fails only the operations a rule names', async () => {
+    const { sim, provider } = await setup({ rules: [{ paymentIdPrefix: 'auth-only', failFirstAttempts: 1, operations: ['authorize'] }] }, { maxAttempts: 2 });
+    const auth = await provider.authorize({ idempotencyKey: 'k-a', paymentId: 'auth-only', amount: usd(5) });
+    if (auth.outcome !== 'authorized') throw new Error('expected an authorization');
+    await provider.capture({ idempotencyKey: 'k-c', providerRef: auth.providerRef, amount: usd(5) });
+    expect(sim.requests).toMatchObject({ authorize: 2, capture: 1 });
+  });
+
   it('retries after its own timeout and still holds the funds once', async () => {
     const { sim, provider } = await setup({ rules: [{ paymentIdPrefix: 'slow', slowFirstAttempts: 1, slowMs: 300 }] }, { timeoutMs: 100, maxAttempts: 3 });
     const outcome = await provider.authorize({ idempotencyKey: 'k', paymentId: 'slow', amount: usd(5) });

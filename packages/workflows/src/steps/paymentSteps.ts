@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { Money } from '@strata/events';
-import type { CommandContext, CommandResult, DomainError, LoadedStream, PaymentState, WriteModel } from '@strata/write-model';
+import { decodeEnvelope, orderStream, type EventEnvelope, type Money } from '@strata/events';
+import { fold, orderDecider, type CommandContext, type CommandResult, type DomainError, type LoadedStream, type OrderState, type PaymentState, type WriteModel } from '@strata/write-model';
 import {
   EXPIRED_ORDER_REASON,
   HOLDS_PER_SWEEP,
@@ -78,6 +78,13 @@ const record = async (step: string, result: CommandResult, settled?: () => Promi
 
 const loadPayment = (deps: StepDeps, paymentId: string): Promise<LoadedStream<PaymentState>> => deps.writeModel.loadPayment(paymentId);
 
+/** The order's stream right after it was placed, from the OrderPlaced event that started the saga. */
+const placedStream = (orderId: string, placed: EventEnvelope | undefined): LoadedStream<OrderState> | undefined => {
+  if (placed === undefined || placed.type !== 'OrderPlaced' || placed.streamVersion !== 1 || placed.streamId !== orderStream(orderId)) return undefined;
+  const decoded = decodeEnvelope(placed);
+  return E.isRight(decoded) ? { state: fold(orderDecider, [{ type: decoded.right.type, data: decoded.right.data } as never]), version: 1, envelopes: [placed] } : undefined;
+};
+
 // ── Payment request ─────────────────────────────────────────────────────────────────────
 /** What `authorize` tells the document's `Authorized?` choice. */
 export type AuthorizeResult =
@@ -91,6 +98,7 @@ export type AuthorizeResult =
  * one commit); an authorized hold then confirms the order — which is not confirmed when it was
  * cancelled meanwhile (the document voids the hold). A re-run never asks the provider again once
  * an answer is recorded; before that, the provider answers a repeated key from its idempotency cache.
+ * Started by OrderPlaced, it confirms on the event's version of the order (no read).
  */
 export const authorize = async (input: PaymentRequestInput, deps: StepDeps): Promise<AuthorizeResult> => {
   const { paymentId, orderId, customerId, amount } = input;
@@ -116,17 +124,19 @@ export const authorize = async (input: PaymentRequestInput, deps: StepDeps): Pro
     default:
       return { outcome: 'settled' };
   }
-  const confirmed = await deps.writeModel.confirmOrder({ orderId, paymentId }, context(deps, input, 'confirm-order'));
+  const placed = placedStream(orderId, input.placed);
+  const confirmed = await deps.writeModel.confirmOrder({ orderId, paymentId }, context(deps, input, 'confirm-order'), placed === undefined ? {} : { loaded: placed });
   if (E.isRight(confirmed)) return { outcome: 'authorized', orderConfirmed: true };
   if (confirmed.left._tag === 'OrderAlreadyCancelled') return { outcome: 'authorized', orderConfirmed: false };
   throw new SagaStepError('confirm-order', confirmed.left);
 };
 
-/** A declined payment cancels its order, with the provider's reason. */
+/** A declined payment cancels its order, with the provider's reason (on the OrderPlaced event's version, when the saga has it). */
 export const cancelOrder = async (input: PaymentRequestInput & { readonly authorization: { readonly reason: string } }, deps: StepDeps): Promise<{ orderCancelled: true }> => {
+  const placed = placedStream(input.orderId, input.placed);
   await record(
     'cancel-order',
-    await deps.writeModel.cancelOrder({ orderId: input.orderId, reason: declinedOrderReason(input.authorization.reason) }, context(deps, input, 'cancel-order')),
+    await deps.writeModel.cancelOrder({ orderId: input.orderId, reason: declinedOrderReason(input.authorization.reason) }, context(deps, input, 'cancel-order'), placed === undefined ? {} : { loaded: placed }),
     async () => (await deps.writeModel.loadOrder(input.orderId)).state.status === 'cancelled',
   );
   return { orderCancelled: true };
