@@ -90,19 +90,22 @@ export const createSqlEventStore = async (sql: SqlExecutor, options: SqlEventSto
   const envelopeColumns = `${s}.strata_envelope(e) AS envelope`;
   const batching = options.batching ?? { maxInFlight: 4, maxBatch: 64 };
 
-  /** Whole streams (up to maxReadEvents + 1 events each) for a batch of stream ids, one statement. */
-  const readWholeBatched = createBatcher<string, { version: number; events: EventEnvelope[] }>(async (streamIds) => {
-    const ids = [...new Set(streamIds)];
+  /** Streams from `fromVersion`, at most `limit` events each, with their current version: one statement. */
+  const readStreams = async (streamIds: readonly string[], fromVersion: number, limit: number) => {
     const rows = await sql.query<{ stream_id: string; version: number; events: EventEnvelope[] }>(
       `SELECT u.stream_id,
               (SELECT coalesce(max(version), 0) FROM ${s}.strata_events WHERE stream_id = u.stream_id) AS version,
               coalesce((SELECT jsonb_agg(w.envelope ORDER BY w.version) FROM (
                  SELECT e.version, ${envelopeColumns} FROM ${s}.strata_events e
-                  WHERE e.stream_id = u.stream_id ORDER BY e.version LIMIT $2) w), '[]'::jsonb) AS events
+                  WHERE e.stream_id = u.stream_id AND e.version >= $2 ORDER BY e.version LIMIT $3) w), '[]'::jsonb) AS events
          FROM unnest($1::text[]) AS u(stream_id)`,
-      [ids, maxReadEvents + 1],
+      [[...new Set(streamIds)], fromVersion, limit],
     );
-    const byId = new Map(rows.map((r) => [r.stream_id, { version: r.version, events: r.events }]));
+    return new Map(rows.map((r) => [r.stream_id, { version: r.version, events: r.events }]));
+  };
+  /** Whole streams (up to maxReadEvents + 1 events each) for a batch of stream ids. */
+  const readWholeBatched = createBatcher<string, { version: number; events: EventEnvelope[] }>(async (streamIds) => {
+    const byId = await readStreams(streamIds, 1, maxReadEvents + 1);
     return streamIds.map((id) => ({ ok: byId.get(id) ?? { version: 0, events: [] } }));
   }, batching);
 
@@ -203,15 +206,7 @@ export const createSqlEventStore = async (sql: SqlExecutor, options: SqlEventSto
         const limit = opts.limit ?? maxReadEvents + 1;
         const slice = whole
           ? await readWholeBatched(streamId)
-          : (
-              await sql.query<{ version: number; events: EventEnvelope[] }>(
-                `SELECT (SELECT coalesce(max(version), 0) FROM ${s}.strata_events WHERE stream_id = $1) AS version,
-                        coalesce((SELECT jsonb_agg(w.envelope ORDER BY w.version) FROM (
-                           SELECT e.version, ${envelopeColumns} FROM ${s}.strata_events e
-                            WHERE e.stream_id = $1 AND e.version >= $2 ORDER BY e.version LIMIT $3) w), '[]'::jsonb) AS events`,
-                [streamId, Math.max(1, opts.fromVersion ?? 1), Math.max(0, limit)],
-              )
-            )[0];
+          : (await readStreams([streamId], Math.max(1, opts.fromVersion ?? 1), Math.max(0, limit))).get(streamId);
         const events = slice?.events ?? [];
         if (opts.limit === undefined && events.length > maxReadEvents) throw new StreamTooLargeError(streamId, maxReadEvents);
         return { streamId, version: slice?.version ?? 0, events };
