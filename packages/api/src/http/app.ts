@@ -9,6 +9,7 @@ import { CommitTooLargeError, EventStoreUnavailableError, VersionConflictError, 
 import type { ApiDeps } from './deps.js';
 import { invalid, type ApiEnv } from './context.js';
 import { problem } from './problem.js';
+import { createCachedVerifier } from '../identity/verifier.cached.js';
 import { identityRoutes } from './routes.identity.js';
 import { insightRoutes } from './routes.insights.js';
 import { opsRoutes } from './routes.ops.js';
@@ -114,7 +115,7 @@ export const createApi = (deps: ApiDeps): Hono<ApiEnv> => {
     }));
   const maxBytes = deps.options?.maxBodyBytes ?? 64 * 1024;
   app.use('*', bodyLimit({ maxSize: maxBytes, onError: (c) => problem(c, 413, { slug: 'body-too-large', detail: `the body exceeds ${maxBytes} bytes` }) }));
-  app.use('*', authenticate(deps));
+  app.use('*', authenticate({ ...deps, verifier: createCachedVerifier(deps.verifier, { clock: deps.clock }) }));
   app.use('*', rateLimit(deps));
   app.use('*', idempotency(deps));
 
