@@ -54,11 +54,13 @@ const ownedOrder = async (c: ApiContext, deps: Deps, orderId: string, principal:
 const visible = (view: OrderView | undefined, principal: Principal): view is OrderView =>
   view !== undefined && (view.customerId === principal.sub || hasRole(principal, STAFF_READERS));
 
-/** Read-your-writes: wait until the read model has applied the command, then answer from it. */
-const settled = async (deps: Deps, orderId: string, version: number): Promise<OrderView | undefined> => {
-  const caughtUp = await deps.queries.awaitOrderVersion(orderId, version, deps.options?.readYourWritesTimeoutMs ?? 2000);
-  return caughtUp ? deps.queries.getOrder(orderId) : undefined;
-};
+/** Read-your-writes: wait (bounded) until the read model has applied the command; whether it has. */
+const caughtUp = (deps: Deps, orderId: string, version: number): Promise<boolean> =>
+  deps.queries.awaitOrderVersion(orderId, version, deps.options?.readYourWritesTimeoutMs ?? 2000);
+
+/** Read-your-writes, then the order as the read model has it. */
+const settled = async (deps: Deps, orderId: string, version: number): Promise<OrderView | undefined> =>
+  (await caughtUp(deps, orderId, version)) ? deps.queries.getOrder(orderId) : undefined;
 
 /** A lifecycle command's response: the updated order, or its id, status and version when the view lags. */
 const lifecycleResponse = async (c: ApiContext, deps: Deps, orderId: string, result: CommandResult, status: OrderView['status']) => {
@@ -100,7 +102,8 @@ export const orderRoutes = (app: Hono<ApiEnv>, deps: Deps): void => {
       commandContext(c, principal.right, deps),
     );
     if (E.isLeft(result)) return rejection(c, result.left);
-    await settled(deps, orderId, result.right.version);
+    // The response is the committed commit itself; the wait only makes the next read see it.
+    await caughtUp(deps, orderId, result.right.version);
     const view = placedView(result.right.events);
     if (!view) throw new Error(`placeOrder committed no OrderPlaced event to ${orderId}`);
     c.header('location', `/orders/${orderId}`);
