@@ -49,6 +49,17 @@ describe('customer notifications from the change feed', () => {
     });
   });
 
+  it('makes the outbox folder on the first notification, and again when it has been removed since', async () => {
+    const folder = join(dir, 'made-later');
+    const notifier = createOutboxNotifier(folder);
+    const note = (id: string): Notification => ({ id, customerId: 'c', occurredAt: '2026-01-01T00:00:00.000Z', kind: 'order-confirmed', orderId: 'o', subject: 's', body: 'b' });
+    expect(await notifier.send(note('first'))).toEqual({ sent: true });
+    rmSync(folder, { recursive: true });
+    expect(await notifier.send(note('second'))).toEqual({ sent: true });
+    expect(await notifier.send(note('second'))).toEqual({ sent: false });
+    expect(readdirSync(folder)).toEqual(['second.json']);
+  });
+
   it('keeps each order in feed order and reports the first event that failed, so the feed resumes there', async () => {
     const store = createMemoryEventStore();
     const wm = createWriteModel({ eventStore: store });
