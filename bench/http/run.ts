@@ -4,18 +4,24 @@
  * beside the raw append rate of the same store engine measured in the same run (the store port's
  * `append` of one OrderPlaced commit, 8 writers, no HTTP, no projections).
  *
- *   pnpm bench:http       (BENCH_SECONDS=5 per case; DATABASE_URL for the PostgreSQL cases)
+ *   pnpm bench:http       (BENCH_SECONDS=5 per case; DATABASE_URL for the PostgreSQL cases;
+ *                          BENCH_STORES=pglite,postgres to run only some stores)
  *
  * Prints progress on stderr and one JSON line per case on stdout:
- * {"bench":"http","store","route","connections","requests_per_s","p50_ms","p99_ms","raw_store_commands_per_s","ratio",
- *  "drain_s","completed_orders_per_s"}
+ * {"bench":"http","store","route","connections","requests_per_s","p50_ms","p99_ms","raw_store_commands_per_s",
+ *  "raw_cpu_ms_per_command","ratio","drain_s","completed_orders_per_s","engine_cpu_ms_per_request","db_cpu_ms_per_request"}
  * After each POST case the bench waits until the engine has finished the work those orders started
  * (every projection caught up, no order left unconfirmed by the payment saga): `drain_s` is that
  * wait, and `completed_orders_per_s` the orders per second over load + drain — the rate the whole
  * pipeline sustains, not only the rate the API accepts. The next case starts on a drained engine.
+ * CPU is counted from /proc (Linux): `raw_cpu_ms_per_command` is the bench process's and the
+ * PostgreSQL server's CPU per raw append; `engine_cpu_ms_per_request` the `strata start` process's
+ * and `db_cpu_ms_per_request` the server's per request of the case (a POST case over load + drain,
+ * so everything an order sets off is counted). With every part on one machine, CPU per order
+ * bounds the rate: cores ÷ CPU per order.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -71,6 +77,7 @@ const rawAppendRate = async (store: EventStore): Promise<number> => {
 // ── a started runtime ────────────────────────────────────────────────────────────────────────────
 interface Runtime {
   readonly url: string;
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -94,12 +101,42 @@ const startRuntime = async (env: Record<string, string>): Promise<Runtime> => {
   }
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((done) => {
         child.once('exit', () => done());
         child.kill('SIGTERM');
       }),
   };
+};
+
+/**
+ * CPU time (user + system, ms) used so far by a process, or by every process whose command is
+ * `postgres` (the local server's backends), from /proc; `undefined` where there is no /proc.
+ */
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+const cpuMsOf = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+};
+const cpuMs = (who: number | 'postgres' | undefined): number | undefined => {
+  try {
+    if (who === undefined) return undefined;
+    if (typeof who === 'number') return cpuMsOf(who);
+    let total = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^[0-9]+$/.test(entry)) continue;
+      try {
+        if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuMsOf(Number(entry));
+      } catch {
+        /* the process ended meanwhile */
+      }
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
 };
 
 const json = async (res: Response): Promise<Record<string, unknown>> => (await res.json()) as Record<string, unknown>;
@@ -140,9 +177,13 @@ interface Case {
 const runCase = async (c: Case): Promise<void> => {
   log(`── ${c.store}: raw store append rate (${SECONDS} s, 8 writers)`);
   const raw = await c.rawStore();
+  const rawCpuBefore = { client: process.cpuUsage(), db: c.store === 'postgres' ? cpuMs('postgres') : undefined };
   const rawRate = await rawAppendRate(raw.store);
+  const rawClientMs = ((u) => (u.user + u.system) / 1000)(process.cpuUsage(rawCpuBefore.client));
+  const rawDbMs = rawCpuBefore.db === undefined ? undefined : (cpuMs('postgres') ?? rawCpuBefore.db) - rawCpuBefore.db;
+  const rawCpu = Number(((rawClientMs + (rawDbMs ?? 0)) / (rawRate * SECONDS)).toFixed(3));
   await raw.close();
-  log(`   raw: ${rawRate.toFixed(0)} commands/s`);
+  log(`   raw: ${rawRate.toFixed(0)} commands/s, CPU per command ${rawCpu} ms (Node${rawDbMs === undefined ? '' : ' + PostgreSQL server'})`);
 
   const runtime = await startRuntime(c.env);
   try {
@@ -153,6 +194,7 @@ const runCase = async (c: Case): Promise<void> => {
     for (const connections of CONNECTIONS) {
       for (const route of ['POST /orders', 'GET /orders/{id}'] as const) {
         log(`── ${c.store}: ${route} at ${connections} connections (${SECONDS} s)`);
+        const cpuBefore = { engine: cpuMs(runtime.pid), db: c.store === 'postgres' ? cpuMs('postgres') : undefined };
         const result = await cannon({
           url: runtime.url,
           connections,
@@ -170,6 +212,12 @@ const runCase = async (c: Case): Promise<void> => {
         log(`   ${rps.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
         const drainS = route === 'POST /orders' ? await drain(runtime.url, token) : null;
         if (drainS !== null) log(`   drained in ${drainS.toFixed(1)} s: ${(ok / (SECONDS + drainS)).toFixed(0)} orders/s completed end to end`);
+        // CPU per request over the case (for POST: load and drain, so the saga's work is counted)
+        const perRequest = (before: number | undefined, after: number | undefined) =>
+          before === undefined || after === undefined || ok === 0 ? null : Number(((after - before) / ok).toFixed(3));
+        const engineCpu = perRequest(cpuBefore.engine, cpuMs(runtime.pid));
+        const dbCpu = perRequest(cpuBefore.db, c.store === 'postgres' ? cpuMs('postgres') : undefined);
+        if (engineCpu !== null) log(`   CPU per request: engine ${engineCpu} ms${dbCpu === null ? '' : `, PostgreSQL server ${dbCpu} ms`}`);
         process.stdout.write(
           `${JSON.stringify({
             bench: 'http',
@@ -180,9 +228,12 @@ const runCase = async (c: Case): Promise<void> => {
             p50_ms: result.latency.p50,
             p99_ms: result.latency.p99,
             raw_store_commands_per_s: Math.round(rawRate),
+            raw_cpu_ms_per_command: rawCpu,
             ratio: route === 'POST /orders' ? Number((rps / rawRate).toFixed(3)) : null,
             drain_s: drainS,
             completed_orders_per_s: drainS === null ? null : Math.round(ok / (SECONDS + drainS)),
+            engine_cpu_ms_per_request: engineCpu,
+            db_cpu_ms_per_request: dbCpu,
           })}\n`,
         );
       }
@@ -228,8 +279,9 @@ const main = async () => {
       },
     });
   } else log('DATABASE_URL not set: skipping the PostgreSQL cases');
+  const only = process.env.BENCH_STORES?.split(',').map((s) => s.trim()).filter(Boolean);
   try {
-    for (const c of cases) await runCase(c);
+    for (const c of cases) if (!only || only.includes(c.store)) await runCase(c);
   } finally {
     if (admin) {
       await admin.query(`drop database if exists ${dbName} with (force)`);
