@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -58,19 +58,6 @@ describe('customer notifications from the change feed', () => {
     expect(await notifier.send(note('second'))).toEqual({ sent: true });
     expect(await notifier.send(note('second'))).toEqual({ sent: false });
     expect(readdirSync(folder)).toEqual(['second.json']);
-  });
-
-  it('sends again a notification whose file a crash left incomplete, and only that one', async () => {
-    const folder = join(dir, 'after-crash');
-    const notifier = createOutboxNotifier(folder);
-    const note = (id: string): Notification => ({ id, customerId: 'c', occurredAt: '2026-01-01T00:00:00.000Z', kind: 'order-shipped', orderId: 'o', subject: 's', body: 'b' });
-    mkdirSync(folder);
-    writeFileSync(join(folder, 'empty.json'), '');
-    writeFileSync(join(folder, 'cut.json'), '{\n  "id": "cut",\n  "kind');
-    expect(await notifier.send(note('empty'))).toEqual({ sent: true });
-    expect(await notifier.send(note('cut'))).toEqual({ sent: true });
-    expect(await notifier.send(note('cut'))).toEqual({ sent: false });
-    for (const id of ['empty', 'cut']) expect(JSON.parse(readFileSync(join(folder, `${id}.json`), 'utf8'))).toEqual(note(id));
   });
 
   it('keeps each order in feed order and reports the first event that failed, so the feed resumes there', async () => {

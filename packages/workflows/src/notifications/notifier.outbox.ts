@@ -1,23 +1,13 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Notification, Notifier } from './port.js';
-
-/** Whether `text` is a whole notification file for `id` (a crash mid-write leaves a part of one). */
-const isComplete = (text: string, id: string): boolean => {
-  if (!text.endsWith('\n')) return false;
-  try {
-    return (JSON.parse(text) as Partial<Notification>).id === id;
-  } catch {
-    return false;
-  }
-};
+import type { Notifier } from './port.js';
 
 /**
- * Local adapter: one JSON file per notification in `dir`, named by the event id and created
- * exclusively (`wx`), so a notification is never "sent" twice. A file a crash left incomplete
- * (empty, cut short) is not a sent notification: it is written again, whole. The folder is made on
- * the first notification (and again if it has been removed since), not before each one: file
- * operations are most of a notification's cost.
+ * Local adapter: one JSON file per notification in `dir`, named by the event id. The file is
+ * written aside and hard-linked into place, which fails if it exists: a notification is
+ * never "sent" twice, and a crash mid-write never leaves a half file under the final name.
+ * The folder is made on the first notification (and again if it has been removed since), not
+ * before each one: file operations are most of a notification's cost.
  */
 export const createOutboxNotifier = (dir: string): Notifier => {
   let folder: Promise<unknown> | undefined;
@@ -25,28 +15,29 @@ export const createOutboxNotifier = (dir: string): Notifier => {
     if (again || folder === undefined) folder = mkdir(dir, { recursive: true }).catch((error: unknown) => ((folder = undefined), Promise.reject(error)));
     return folder;
   };
-  const create = async (file: string, text: string): Promise<void> => {
+  const writeAside = async (temp: string, text: string): Promise<void> => {
     await ensureFolder();
     try {
-      await writeFile(file, text, { flag: 'wx' });
+      await writeFile(temp, text);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       await ensureFolder(true);
-      await writeFile(file, text, { flag: 'wx' });
+      await writeFile(temp, text);
     }
   };
   return {
     async send(notification) {
-      const file = join(dir, `${notification.id}.json`);
-      const text = `${JSON.stringify(notification, null, 2)}\n`;
+      const final = join(dir, `${notification.id}.json`);
+      const temp = join(dir, `.${notification.id}.${process.pid}.${Date.now()}.tmp`);
+      await writeAside(temp, `${JSON.stringify(notification, null, 2)}\n`);
       try {
-        await create(file, text);
+        await link(temp, final);
         return { sent: true };
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (isComplete(await readFile(file, 'utf8'), notification.id)) return { sent: false };
-        await writeFile(file, text);
-        return { sent: true };
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { sent: false };
+        throw error;
+      } finally {
+        await unlink(temp);
       }
     },
   };
