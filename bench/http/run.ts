@@ -16,7 +16,7 @@
  * pipeline sustains, not only the rate the API accepts. The next case starts on a drained engine.
  * CPU is counted from /proc (Linux): `raw_cpu_ms_per_command` is the bench process's and the
  * PostgreSQL server's CPU per raw append; `engine_cpu_ms_per_request` the `strata start` process's
- * and `db_cpu_ms_per_request` the server's per request of the case (a POST case over load + drain,
+ * and `db_cpu_ms_per_request` the server's (when it runs on this machine; else null) per request of the case (a POST case over load + drain,
  * so everything an order sets off is counted). With every part on one machine, CPU per order
  * bounds the rate: cores ÷ CPU per order.
  */
@@ -170,6 +170,8 @@ const cannon = (opts: autocannon.Options): Promise<autocannon.Result> =>
 
 interface Case {
   readonly store: 'pglite' | 'postgres';
+  /** The PostgreSQL server runs on this machine, so its CPU can be read from /proc. */
+  readonly localServer?: boolean;
   readonly env: Record<string, string>;
   readonly rawStore: () => Promise<{ store: EventStore; close: () => Promise<void> }>;
 }
@@ -177,7 +179,7 @@ interface Case {
 const runCase = async (c: Case): Promise<void> => {
   log(`── ${c.store}: raw store append rate (${SECONDS} s, 8 writers)`);
   const raw = await c.rawStore();
-  const rawCpuBefore = { client: process.cpuUsage(), db: c.store === 'postgres' ? cpuMs('postgres') : undefined };
+  const rawCpuBefore = { client: process.cpuUsage(), db: c.localServer ? cpuMs('postgres') : undefined };
   const rawRate = await rawAppendRate(raw.store);
   const rawClientMs = ((u) => (u.user + u.system) / 1000)(process.cpuUsage(rawCpuBefore.client));
   const rawDbMs = rawCpuBefore.db === undefined ? undefined : (cpuMs('postgres') ?? rawCpuBefore.db) - rawCpuBefore.db;
@@ -194,7 +196,7 @@ const runCase = async (c: Case): Promise<void> => {
     for (const connections of CONNECTIONS) {
       for (const route of ['POST /orders', 'GET /orders/{id}'] as const) {
         log(`── ${c.store}: ${route} at ${connections} connections (${SECONDS} s)`);
-        const cpuBefore = { engine: cpuMs(runtime.pid), db: c.store === 'postgres' ? cpuMs('postgres') : undefined };
+        const cpuBefore = { engine: cpuMs(runtime.pid), db: c.localServer ? cpuMs('postgres') : undefined };
         const result = await cannon({
           url: runtime.url,
           connections,
@@ -216,7 +218,7 @@ const runCase = async (c: Case): Promise<void> => {
         const perRequest = (before: number | undefined, after: number | undefined) =>
           before === undefined || after === undefined || ok === 0 ? null : Number(((after - before) / ok).toFixed(3));
         const engineCpu = perRequest(cpuBefore.engine, cpuMs(runtime.pid));
-        const dbCpu = perRequest(cpuBefore.db, c.store === 'postgres' ? cpuMs('postgres') : undefined);
+        const dbCpu = perRequest(cpuBefore.db, c.localServer ? cpuMs('postgres') : undefined);
         if (engineCpu !== null) log(`   CPU per request: engine ${engineCpu} ms${dbCpu === null ? '' : `, PostgreSQL server ${dbCpu} ms`}`);
         process.stdout.write(
           `${JSON.stringify({
@@ -271,6 +273,7 @@ const main = async () => {
     const url = u.toString();
     cases.push({
       store: 'postgres',
+      localServer: ['127.0.0.1', 'localhost', '[::1]', ''].includes(u.hostname),
       env: { STRATA_STORE: 'postgres', DATABASE_URL: url, STRATA_DATA_DIR: tmp() },
       rawStore: async () => {
         const pool = new pg.Pool({ connectionString: url, max: 8 });
