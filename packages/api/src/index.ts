@@ -18,3 +18,5 @@ export { generateSigningKeys, loadOrCreateSigningKeys, type SigningKeys } from '
 export { DEFAULT_SCRYPT, hashPassword, verifyPassword, type ScryptParams } from './identity/password.scrypt.js';
 export { createMemoryUserStore } from './identity/userStore.memory.js';
 export { createFileUserStore } from './identity/userStore.file.js';
+export { createSqlUserStore } from './identity/userStore.sql.js';
+export { loadOrCreateSqlKeyring, rotateSigningKey, type SqlKeyring } from './identity/keys.sql.js';

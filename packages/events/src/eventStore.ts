@@ -85,6 +85,12 @@ export interface EventStore {
  */
 export interface ChangeFeed {
   readFeed(after: string, limit: number): Promise<FeedPage>;
+  /**
+   * The position of the newest event a reader may read now (`FEED_START` when there is none), so a
+   * consumer that needs no history (a cache that starts empty) can start at the head. Optional:
+   * feeds that cannot tell (DynamoDB Streams) leave it out.
+   */
+  head?(): Promise<string>;
 }
 
 // ── Typed infrastructure errors: match on the class or `code`, never on message text ──────

@@ -15,8 +15,25 @@ export type IdentityConfig =
   | { readonly kind: 'local'; readonly dataDir: string }
   | { readonly kind: 'cognito'; readonly userPoolId: string; readonly clientId: string; readonly region: string };
 
+/** What a process runs: `api` serves HTTP; `workers` holds the leased consumers; `all` both. */
+export type Role = 'api' | 'workers';
+export const ROLES: readonly Role[] = ['api', 'workers'];
+
 export interface Config {
   readonly port: number;
+  /** The roles of this process (DESIGN.md decision 8). */
+  readonly roles: ReadonlySet<Role>;
+  /** The URL clients reach the engine at; the local issuer's `iss` (default `http://localhost:<port>`). */
+  readonly publicUrl?: string;
+  /** api processes sharing the port (node:cluster), PostgreSQL only. */
+  readonly processes: number;
+  /** workers processes started beside them, PostgreSQL only. */
+  readonly workers: number;
+  /** Partitions of the saga-routing consumer, each leased on its own. */
+  readonly partitions: number;
+  readonly leaseTtlMs: number;
+  /** Server timeouts against slow clients (milliseconds). */
+  readonly timeouts: { readonly headersMs: number; readonly requestMs: number; readonly keepAliveMs: number };
   readonly host: string;
   readonly dataDir: string;
   readonly store: StoreConfig;
@@ -89,6 +106,7 @@ export const loadConfig = (env: Env = process.env, overrides: Partial<Record<Env
   const redisUrl = url(EnvKey.redisUrl, ['redis:', 'rediss:']);
   const dynamoEndpoint = url(EnvKey.dynamoEndpoint, ['http:', 'https:']);
   const providerUrl = url(EnvKey.providerUrl, ['http:', 'https:']);
+  const publicUrl = url(EnvKey.publicUrl, ['http:', 'https:']);
 
   const storeKind = get(EnvKey.store) ?? (databaseUrl ? 'postgres' : 'pglite');
   let store: StoreConfig = { kind: 'pglite', dataDir };
@@ -129,8 +147,33 @@ export const loadConfig = (env: Env = process.env, overrides: Partial<Record<Env
   const logLevel = (get(EnvKey.logLevel) ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`${EnvKey.logLevel}=${JSON.stringify(logLevel)}: expected one of ${LOG_LEVELS.join(', ')}`);
 
+  const rolesRaw = (get(EnvKey.roles) ?? 'all').toLowerCase();
+  let roles: ReadonlySet<Role> = new Set(ROLES);
+  if (rolesRaw !== 'all') {
+    const named = rolesRaw.split(',').map((r) => r.trim());
+    const bad = named.filter((r) => !(ROLES as readonly string[]).includes(r));
+    if (bad.length > 0 || named.length === 0) problems.push(`${EnvKey.roles}=${JSON.stringify(rolesRaw)}: expected all, api, workers (or api,workers)`);
+    else roles = new Set(named as Role[]);
+  }
+  const processes = int(EnvKey.processes, 1, 1, 64);
+  const workers = int(EnvKey.workers, processes > 1 ? 1 : 0, 0, 64);
+  if ((processes > 1 || workers > 0) && store.kind !== 'postgres')
+    problems.push(`${EnvKey.processes}/${EnvKey.workers} need the PostgreSQL store (DATABASE_URL): the ${store.kind} store is one process`);
+  const port = get(EnvKey.port) === undefined && get(EnvKey.platformPort) !== undefined ? int(EnvKey.platformPort, DEFAULTS.port, 0, 65535) : int(EnvKey.port, DEFAULTS.port, 0, 65535);
+
   const config: Config = {
-    port: int(EnvKey.port, DEFAULTS.port, 0, 65535),
+    port,
+    roles,
+    ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
+    processes,
+    workers,
+    partitions: int(EnvKey.partitions, DEFAULTS.partitions, 1, 256),
+    leaseTtlMs: int(EnvKey.leaseTtlMs, DEFAULTS.leaseTtlMs, 500, 600_000),
+    timeouts: {
+      headersMs: int(EnvKey.headersTimeoutMs, DEFAULTS.headersTimeoutMs, 100, 600_000),
+      requestMs: int(EnvKey.requestTimeoutMs, DEFAULTS.requestTimeoutMs, 100, 3_600_000),
+      keepAliveMs: int(EnvKey.keepAliveTimeoutMs, DEFAULTS.keepAliveTimeoutMs, 100, 600_000),
+    },
     host: get(EnvKey.host) ?? DEFAULTS.host,
     dataDir,
     store,

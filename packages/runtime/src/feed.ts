@@ -7,6 +7,7 @@ import type { ChangeFeed, FeedPage } from '@strata/events';
 export const coalesceReads = (feed: ChangeFeed): ChangeFeed => {
   const inFlight = new Map<string, Promise<FeedPage>>();
   return {
+    ...(feed.head ? { head: () => feed.head!() } : {}),
     readFeed(after, limit) {
       const key = `${limit}\u0000${after}`;
       const pending = inFlight.get(key);

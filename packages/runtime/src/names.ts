@@ -11,6 +11,18 @@ export const EnvKey = {
   redisUrl: 'REDIS_URL',
   dataDir: 'STRATA_DATA_DIR',
   port: 'STRATA_PORT',
+  /** The port most hosting platforms set; STRATA_PORT wins when both are set. */
+  platformPort: 'PORT',
+  roles: 'STRATA_ROLES',
+  /** The URL clients use (the local issuer's `iss`): one value for every process of an engine. */
+  publicUrl: 'STRATA_PUBLIC_URL',
+  processes: 'STRATA_PROCESSES',
+  workers: 'STRATA_WORKERS',
+  partitions: 'STRATA_PARTITIONS',
+  leaseTtlMs: 'STRATA_LEASE_TTL_MS',
+  headersTimeoutMs: 'STRATA_HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'STRATA_REQUEST_TIMEOUT_MS',
+  keepAliveTimeoutMs: 'STRATA_KEEP_ALIVE_TIMEOUT_MS',
   host: 'STRATA_HOST',
   logLevel: 'STRATA_LOG_LEVEL',
   identity: 'STRATA_IDENTITY',
@@ -45,4 +57,12 @@ export const DEFAULTS = {
   holdSweepSeconds: 3600,
   /** How long a command waits for the read model to show it before answering (read-your-writes). */
   readYourWritesMs: 2000,
+  /** A lease not renewed for this long is taken over by another process (kill -9: within it). */
+  leaseTtlMs: 5000,
+  /** Partitions of the consumers that may run in parallel (saga routing), by stream hash. */
+  partitions: 4,
+  /** Slow clients: whole header block, whole request (body included), idle keep-alive. */
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
 } as const;

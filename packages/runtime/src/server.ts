@@ -9,11 +9,29 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** Limits against slow clients, in milliseconds. */
+export interface ServerTimeouts {
+  /** The whole header block must arrive within this (trickled headers get 408). */
+  readonly headersMs: number;
+  /** The whole request, body included (a stalled body gets 408). */
+  readonly requestMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
+
 /** Serves a Hono app on Node; resolves once listening. Port 0 picks a free port. */
-export const listen = <E extends Env>(app: Hono<E>, port: number, host: string): Promise<RunningServer> =>
+export const listen = <E extends Env>(app: Hono<E>, port: number, host: string, timeouts: ServerTimeouts = DEFAULT_TIMEOUTS): Promise<RunningServer> =>
   new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
-    const server: ServerType = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+    const server: ServerType = serve({ fetch: app.fetch, port, hostname: host, serverOptions: {
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: timeouts.headersMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // Node checks those deadlines on this interval (default 30 s): keep it well under the shortest.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeouts.headersMs / 4))),
+    } }, (info) => {
       server.off('error', onError);
       const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
       resolve({

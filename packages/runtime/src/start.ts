@@ -1,8 +1,9 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Config } from './config.js';
 import { pidFile } from './operations.js';
+import { lockDataFolder, type FolderLock } from './folderLock.js';
 import { buildEngine, type Engine } from './engine.js';
 import type { Logger } from './logger.js';
 import { listen } from './server.js';
@@ -17,23 +18,41 @@ export interface RunningStrata {
 /** `strata start`: the whole engine in this process, serving HTTP. */
 export const startStrata = async (config: Config, logger: Logger): Promise<RunningStrata> => {
   const t0 = Date.now();
-  const issuer = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
-  const engine = await buildEngine(config, logger, { issuer, clientIp: (c) => getConnInfo(c).remote.address });
+  const issuer = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  // The embedded store has one writer: the data folder's lock is taken before anything is opened
+  // or served, and a second engine is refused naming the first. The pid file is for people only.
+  let lock: FolderLock | undefined;
+  const pid = pidFile(config);
+  if (config.store.kind === 'pglite') {
+    await mkdir(dirname(pid), { recursive: true });
+    lock = await lockDataFolder(config.dataDir);
+    await writeFile(pid, String(process.pid));
+  }
+  const releaseLock = async () => {
+    // Never remove another process's pid file.
+    if ((await readFile(pid, 'utf8').catch(() => '')).trim() === String(process.pid)) await rm(pid, { force: true });
+    await lock?.release();
+  };
+  let engine: Engine;
+  try {
+    engine = await buildEngine(config, logger, { issuer, clientIp: (c) => getConnInfo(c).remote.address });
+  } catch (err) {
+    await releaseLock();
+    throw err;
+  }
   let server;
   try {
-    server = await listen(engine.app, config.port, config.host);
+    server = await listen(engine.app, config.port, config.host, config.timeouts);
   } catch (err) {
     await engine.close();
+    await releaseLock();
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new Error(`port ${config.port} on ${config.host} is already in use; set STRATA_PORT to another port`, { cause: err });
     throw err;
   }
+  lock?.announce(server.url);
   await engine.startBackground();
-  // Marks the data folder as owned: `strata replay`/`dlq` on the embedded store refuse to run beside it.
-  const pid = pidFile(config);
-  await mkdir(dirname(pid), { recursive: true });
-  await writeFile(pid, String(process.pid));
-  logger.info('strata started', { url: server.url, dataDir: config.dataDir, parts: engine.parts, startupMs: Date.now() - t0 });
+  logger.info('strata started', { url: server.url, dataDir: config.dataDir, roles: [...engine.roles], pid: process.pid, parts: engine.parts, startupMs: Date.now() - t0 });
   if (process.stdout.isTTY) {
     process.stdout.write(`\n  Strata is running at ${server.url}\n  API reference: ${server.url}/docs\n  data folder:   ${config.dataDir}\n${engine.parts.map((p) => `  · ${p}\n`).join('')}  Ctrl-C stops it.\n\n`);
   }
@@ -43,7 +62,7 @@ export const startStrata = async (config: Config, logger: Logger): Promise<Runni
     async stop() {
       await server.close();
       await engine.close();
-      await rm(pid, { force: true });
+      await releaseLock();
       logger.info('strata stopped');
     },
   };

@@ -10,6 +10,7 @@ import type { WriteModel } from '@strata/write-model';
 import { join, resolve } from 'node:path';
 import { createHttpPaymentProvider, createLocalBus, createNotificationConsumer, customerFromWriteModel, dedupBy, notifyBatch, type ExpiredHold } from '@strata/workflows';
 import { createOutboxNotifier } from '@strata/workflows/notifications/notifier.outbox';
+import type { Notifier } from '@strata/workflows/notifications/port';
 import { startSimulatedProvider, type SimulatedProvider } from '@strata/workflows/provider/provider.simulated';
 import { recoverSagas } from '@strata/workflows/saga/recover';
 import { createSagaRunner, type SagaRunner } from '@strata/workflows/saga/runner';
@@ -22,6 +23,8 @@ export interface Workflows {
   publish(events: readonly DomainEnvelope[]): Promise<void>;
   /** Recovers interrupted sagas, sweeps expired holds once, then every `holdSweepSeconds`. */
   start(): Promise<void>;
+  /** Stops the sweep timer (its lease moved to another process); `start` may run again later. */
+  stopSweeps(): void;
   /** Resolves when the executions running now have ended (tests). */
   settled(): Promise<void>;
   readonly saga?: SagaRunner;
@@ -37,6 +40,8 @@ export interface WorkflowsDeps {
   readonly unsettledOrders: () => Promise<readonly string[]>;
   /** Authorized holds past their expiry (the relational read model's payments): the sweep's source. */
   readonly expiredHolds?: (now: string, limit: number) => Promise<readonly ExpiredHold[]>;
+  /** Where notifications go: the outbox table on a shared database, else the outbox folder. */
+  readonly notifier?: { readonly notifier: Notifier; readonly describe: string };
 }
 
 /** Delivery attempts of one notification before it is logged as dead (the feed moves on). */
@@ -44,7 +49,7 @@ const NOTIFY_ATTEMPTS = 5;
 
 export const createWorkflows = async (o: WorkflowsDeps): Promise<Workflows> => {
   if (!o.enabled) {
-    return { describe: [], publish: async () => undefined, start: async () => undefined, settled: async () => undefined, close: async () => undefined };
+    return { describe: [], publish: async () => undefined, start: async () => undefined, stopSweeps: () => undefined, settled: async () => undefined, close: async () => undefined };
   }
   let simulated: SimulatedProvider | undefined;
   if (o.config.providerUrl === undefined) simulated = await startSimulatedProvider({ port: 0 });
@@ -66,8 +71,8 @@ export const createWorkflows = async (o: WorkflowsDeps): Promise<Workflows> => {
   saga.subscribe(bus);
 
   // Notifications read the feed itself (no bus rule): one outbox file per notified event.
-  const outbox = join(resolve(o.config.dataDir), 'outbox');
-  const consume = createNotificationConsumer({ notifier: createOutboxNotifier(outbox), customerOf: customerFromWriteModel(o.writeModel) });
+  const outbox = o.notifier ?? { notifier: createOutboxNotifier(join(resolve(o.config.dataDir), 'outbox')), describe: `outbox folder ${join(o.config.dataDir, 'outbox')}` };
+  const consume = createNotificationConsumer({ notifier: outbox.notifier, customerOf: customerFromWriteModel(o.writeModel) });
   const notifyOnce = dedupBy((e: EventEnvelope) => e.eventId, async (e: EventEnvelope) => void (await consume(e)));
   const notify = async (events: readonly DomainEnvelope[]): Promise<void> => {
     let pending = events;
@@ -90,7 +95,7 @@ export const createWorkflows = async (o: WorkflowsDeps): Promise<Workflows> => {
   return {
     describe: [
       `payments: ${o.config.providerUrl ? `provider at ${o.config.providerUrl}` : `simulated provider at ${providerUrl}`}; saga on aws-local-stepfunctions`,
-      `notifications: outbox folder ${join(o.config.dataDir, 'outbox')}`,
+      `notifications: ${outbox.describe}`,
       ...(o.expiredHolds === undefined ? [] : [`hold expiry: a sweep every ${o.config.holdSweepSeconds} s`]),
     ],
     saga,
@@ -107,8 +112,13 @@ export const createWorkflows = async (o: WorkflowsDeps): Promise<Workflows> => {
         if (acted.length > 0) log.info('recovered sagas interrupted by a restart', { count: acted.length, orders: acted.map((r) => r.orderId) });
       }
       sweep();
+      if (sweepTimer !== undefined) clearInterval(sweepTimer);
       sweepTimer = setInterval(sweep, o.config.holdSweepSeconds * 1000);
       sweepTimer.unref();
+    },
+    stopSweeps() {
+      if (sweepTimer !== undefined) clearInterval(sweepTimer);
+      sweepTimer = undefined;
     },
     settled: () => saga.settled(),
     async close() {

@@ -48,6 +48,8 @@ export interface ApiDeps {
   readonly rateLimiter?: RateLimiter;
   /** Dependency checks for `GET /ready`; absent = ready as soon as the app runs. */
   readonly ready?: () => Promise<ReadinessReport>;
+  /** Prometheus text exposition for `GET /metrics`; absent = no metrics route. */
+  readonly metrics?: () => Promise<string>;
   readonly clock: () => Date;
   readonly newId: () => string;
   readonly logger?: Logger;

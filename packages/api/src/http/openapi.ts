@@ -285,7 +285,18 @@ export const openApiDocument = {
       },
     },
     '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'The process serves requests' } } } },
-    '/ready': { get: { summary: 'Readiness: dependencies reachable', responses: { '200': { description: 'Ready' }, '503': { description: 'A dependency is unreachable' } } } },
+    '/ready': {
+      get: {
+        summary: 'Readiness: dependencies reachable, the read model caught up with the store as of start; the roles and leases of this process',
+        responses: { '200': { description: 'Ready' }, '503': { description: 'A dependency is unreachable, or the read model is still replaying events from before start' } },
+      },
+    },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics of this process (every process serves them, whatever its roles)',
+        responses: { '200': { description: 'Prometheus text exposition 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      },
+    },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     '/docs': { get: { summary: 'Readable API reference (HTML)', responses: { '200': { description: 'HTML' } } } },
     '/.well-known/jwks.json': { get: { summary: "The local issuer's public keys (local identity only)", responses: { '200': { description: 'JWKS' }, '404': { description: 'Not the local issuer' } } } },

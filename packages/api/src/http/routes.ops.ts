@@ -5,7 +5,7 @@ import { openApiDocument } from './openapi.js';
 import { renderReference } from './reference.js';
 
 /** Liveness, readiness, the OpenAPI document, its reference page and the local issuer's JWKS. */
-export const opsRoutes = (app: Hono<ApiEnv>, deps: Pick<ApiDeps, 'ready' | 'jwks' | 'logger'>): void => {
+export const opsRoutes = (app: Hono<ApiEnv>, deps: Pick<ApiDeps, 'ready' | 'jwks' | 'logger' | 'metrics'>): void => {
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
   app.get('/ready', async (c) => {
@@ -18,6 +18,11 @@ export const opsRoutes = (app: Hono<ApiEnv>, deps: Pick<ApiDeps, 'ready' | 'jwks
     }
     return c.json({ status: report.ok ? 'ready' : 'not-ready', checks: report.checks }, report.ok ? 200 : 503);
   });
+
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    app.get('/metrics', async (c) => c.text(await metrics(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
+  }
 
   app.get('/openapi.json', (c) => c.json(openApiDocument));
 

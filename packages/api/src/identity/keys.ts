@@ -13,7 +13,7 @@ export interface SigningKeys {
 
 const publicPart = (jwk: JWK): JWK => ({ kty: 'RSA', n: jwk.n ?? '', e: jwk.e ?? '' });
 
-const fromPrivateJwk = async (privateJwk: JWK): Promise<SigningKeys> => {
+export const signingKeysFromJwk = async (privateJwk: JWK): Promise<SigningKeys> => {
   const kid = await calculateJwkThumbprint(publicPart(privateJwk));
   const privateKey = await importJWK(privateJwk, 'RS256');
   return { privateKey, kid, publicJwk: { ...publicPart(privateJwk), kid, alg: 'RS256', use: 'sig' } };
@@ -21,7 +21,7 @@ const fromPrivateJwk = async (privateJwk: JWK): Promise<SigningKeys> => {
 
 export const generateSigningKeys = async (): Promise<SigningKeys> => {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
-  return fromPrivateJwk(await exportJWK(privateKey));
+  return signingKeysFromJwk(await exportJWK(privateKey));
 };
 
 /**
@@ -31,7 +31,7 @@ export const generateSigningKeys = async (): Promise<SigningKeys> => {
 export const loadOrCreateSigningKeys = async (dataDir: string): Promise<SigningKeys> => {
   const file = join(dataDir, 'identity-signing-key.json');
   try {
-    return await fromPrivateJwk(JSON.parse(await readFile(file, 'utf8')) as JWK);
+    return await signingKeysFromJwk(JSON.parse(await readFile(file, 'utf8')) as JWK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the signing key ${file}`, { cause: err });
   }
@@ -42,5 +42,5 @@ export const loadOrCreateSigningKeys = async (dataDir: string): Promise<SigningK
     // Another process created it first: use theirs so both verify the same tokens.
     if (err.code !== 'EEXIST') throw new Error(`cannot write the signing key ${file}`, { cause: err });
   });
-  return fromPrivateJwk(JSON.parse(await readFile(file, 'utf8')) as JWK);
+  return signingKeysFromJwk(JSON.parse(await readFile(file, 'utf8')) as JWK);
 };

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { SignJWT, jwtVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import { SignJWT, jwtVerify, createLocalJWKSet, type JSONWebKeySet, type JWK } from 'jose';
 import type { SigningKeys } from './keys.js';
 import { DEFAULT_SCRYPT, hashPassword, verifyPassword, type ScryptParams } from './password.scrypt.js';
 import type { IdentityError, IdentityProvider, Role, Tokens, TokenVerifier, UserRecord, UserStore } from './ports.js';
@@ -8,6 +8,8 @@ import { createJwksVerifier } from './verifier.jwks.js';
 export interface LocalIdentityOptions {
   readonly users: UserStore;
   readonly keys: SigningKeys;
+  /** Earlier public keys still accepted and published (a rotation's previous key). */
+  readonly previousPublicKeys?: readonly JWK[];
   /** `iss` of every token, e.g. `http://127.0.0.1:3000`; its JWKS is served at `/.well-known/jwks.json`. */
   readonly issuer: string;
   /** `aud` of every token (plays the part of Cognito's app client id). */
@@ -47,7 +49,7 @@ export const createLocalIdentity = (options: LocalIdentityOptions): LocalIdentit
   const ttl = options.tokenTtlSeconds ?? 3600;
   const refreshTtl = options.refreshTtlSeconds ?? 30 * 24 * 3600;
   const params = options.scrypt ?? DEFAULT_SCRYPT;
-  const jwks: JSONWebKeySet = { keys: [options.keys.publicJwk] };
+  const jwks: JSONWebKeySet = { keys: [options.keys.publicJwk, ...(options.previousPublicKeys ?? []).filter((k) => k.kid !== options.keys.kid)] };
   // Unknown e-mails still cost one hash comparison, so response time does not reveal who has an account.
   let decoy: Promise<string> | undefined;
 

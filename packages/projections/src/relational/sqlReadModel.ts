@@ -136,6 +136,11 @@ export interface SqlReadModelOptions {
    */
   readonly pollMs?: number;
   readonly now?: () => Date;
+  /**
+   * Runs first inside every write transaction of the sink; throwing refuses the page. The engine
+   * passes its lease's fencing check, so a writer that lost its lease cannot apply a stale page.
+   */
+  readonly fence?: (tx: SqlExecutor) => Promise<void>;
 }
 
 export interface SqlReadModel {
@@ -150,6 +155,8 @@ export interface SqlReadModel {
    * `limit`: the hold-expiry sweep's source (the step re-checks each on the event store).
    */
   expiredHolds(now: string, limit: number): Promise<Array<{ paymentId: string; orderId: string; expiresAt: string }>>;
+  /** Orders whose payment is not settled: the sagas a restart recovers (resume or compensate). */
+  unsettledOrders(): Promise<string[]>;
 }
 
 const CURSOR_SEP = '\u0000';
@@ -206,6 +213,7 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
     name,
     async apply(events, checkpoint) {
       await db.transaction(async (tx) => {
+        await o.fence?.(tx);
         const placed = await writeTable(tx, s, orders, events);
         const lines = [...placed.values()].flatMap((d) =>
           d.items.map((l, i) => ({ order_id: d.orderId, line_no: i + 1, product_id: l.productId, product_name: l.productName, quantity: l.quantity, unit_price: l.unitPrice })),
@@ -416,5 +424,14 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
     return rows.map((r) => ({ paymentId: str(r.payment_id), orderId: str(r.order_id), expiresAt: str(r.expires_at) }));
   };
 
-  return { schema, sink, queries, deadLetters, migrate: () => migrate(db, schema), expiredHolds };
+  const unsettledOrders: SqlReadModel['unsettledOrders'] = async () => {
+    const rows = await db.query<{ order_id: string }>(
+      `select o.order_id from ${s}.orders o left join ${s}.payments p on p.order_id = o.order_id
+        where o.status <> 'cancelled' and (p.status is null or p.status in ('requested', 'authorized'))
+           or o.status = 'cancelled' and p.status in ('requested', 'authorized')`,
+    );
+    return rows.map((r) => r.order_id);
+  };
+
+  return { schema, sink, queries, deadLetters, migrate: () => migrate(db, schema), expiredHolds, unsettledOrders };
 };

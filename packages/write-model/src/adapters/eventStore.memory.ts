@@ -85,6 +85,8 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
         return { events, next: String(start + page.length), caughtUp: start + page.length >= log.length };
       }),
 
+    head: () => Promise.resolve(log.length === 0 ? '' : String(log.length)),
+
     close: () => Promise.resolve(),
   };
 };

@@ -225,6 +225,15 @@ export const createSqlEventStore = async (sql: SqlExecutor, options: SqlEventSto
         return { events, next: events[events.length - 1]?.position ?? after, caughtUp: rows.length < limit };
       }),
 
+    head: () =>
+      guard(async () => {
+        const [row] = await sql.query<{ xid: string; position: string }>(
+          `SELECT e.xid::text AS xid, e.position::text AS position FROM ${s}.strata_events e
+            WHERE e.xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY e.xid DESC, e.position DESC LIMIT 1`,
+        );
+        return row === undefined ? '' : `${row.xid}:${row.position}`;
+      }),
+
     close: () => sql.close(),
   };
 };
