@@ -24,5 +24,11 @@ if [ ! -f "$stamp" ] || [ pnpm-lock.yaml -nt "$stamp" ] || [ package.json -nt "$
   pnpm install --frozen-lockfile --reporter=silent || pnpm install --frozen-lockfile
   touch "$stamp"
 fi
-say "building (tsc -b)"
-pnpm exec tsc -b
+# Build only when a source or config changed since the last build, so `./strata help` is instant.
+build_stamp=node_modules/.strata-build-stamp
+if [ ! -f "$build_stamp" ] || [ ! -f packages/runtime/dist/cli.js ] || \
+   [ -n "$(find packages infra bench tsconfig*.json package.json -newer "$build_stamp" \( -name '*.ts' -o -name '*.json' -o -name '*.sql' \) -not -path '*/node_modules/*' -not -path '*/dist/*' -not -path '*/cdk.out/*' -print -quit 2>/dev/null)" ]; then
+  say "building (tsc -b)"
+  pnpm exec tsc -b
+  touch "$build_stamp"
+fi

@@ -8,6 +8,8 @@ import { ConfigError, loadConfig, redact } from './config.js';
 import { createLogger } from './logger.js';
 import { onShutdownSignal } from './server.js';
 import { startStrata } from './start.js';
+import { isSupervisorChild, superviseProcesses } from './cluster.js';
+import { EnvKey } from './names.js';
 import { runDlqCommand, runGrantCommand, runReplayCommand } from './operations.js';
 
 const HELP = `strata — event-sourced order and payment engine
@@ -16,6 +18,10 @@ Usage: strata <command> [options]
 
 Commands:
   start                          run the engine (API, projections, saga, simulated provider)
+        --roles api|workers|all    what this process runs (default all; STRATA_ROLES)
+        --processes N              api processes sharing the port (PostgreSQL; STRATA_PROCESSES)
+        --workers M                workers processes beside them (PostgreSQL; STRATA_WORKERS)
+  provider [--port P]            serve the simulated payment provider alone (for separate workers)
   replay --projection <name>     rebuild one read model from the full event history
   replay --all                   rebuild every read model
          --dry-run               only count events and estimate the time
@@ -33,11 +39,39 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   try {
     switch (command) {
       case 'start': {
-        const config = loadConfig();
+        const { values } = parseArgs({
+          args: [...rest],
+          options: { roles: { type: 'string' }, processes: { type: 'string' }, workers: { type: 'string' } },
+          strict: true,
+        });
+        // A supervised child takes its role and counts from the environment its supervisor set.
+        const flags = isSupervisorChild() ? {} : values;
+        const config = loadConfig(process.env, {
+          ...(flags.roles ? { [EnvKey.roles]: flags.roles } : {}),
+          ...(flags.processes ? { [EnvKey.processes]: flags.processes } : {}),
+          ...(flags.workers ? { [EnvKey.workers]: flags.workers } : {}),
+        });
         const logger = createLogger(config.logLevel);
-        const running = await startStrata(config, logger);
+        if (config.processes > 1 || config.workers > 0) {
+          const supervisor = await superviseProcesses(config, logger);
+          onShutdownSignal(logger, supervisor.stop);
+          return -1;
+        }
+        if (config.store.kind === 'pglite' && config.roles.size < 2)
+          logger.warn('the embedded store runs as one process: roles apply to PostgreSQL deployments; running all roles');
+        const running = await startStrata(config.store.kind === 'pglite' ? { ...config, roles: new Set(['api', 'workers'] as const) } : config, logger);
         onShutdownSignal(logger, running.stop);
         return -1; // keep running
+      }
+      case 'provider': {
+        const { values } = parseArgs({ args: [...rest], options: { port: { type: 'string', default: '4010' } }, strict: true });
+        const port = Number(values.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('provider --port takes a port number');
+        const { startSimulatedProvider } = await import('@strata/workflows/provider/provider.simulated');
+        const provider = await startSimulatedProvider({ port });
+        process.stdout.write(`simulated payment provider at ${provider.url} (set STRATA_PROVIDER_URL=${provider.url} on every workers process)\n`);
+        onShutdownSignal(createLogger('info'), () => provider.close());
+        return -1;
       }
       case 'replay': {
         const { values } = parseArgs({
@@ -65,7 +99,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       }
       case 'config': {
         const config = loadConfig();
-        process.stdout.write(`${redact(JSON.stringify(config, null, 2))}\n`);
+        process.stdout.write(`${redact(JSON.stringify(config, (_k, v: unknown) => (v instanceof Set ? [...(v as Set<unknown>)] : v), 2))}\n`);
         return 0;
       }
       case 'help':

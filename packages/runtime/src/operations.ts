@@ -3,7 +3,6 @@
  * With the embedded PGlite store they need the engine stopped (one process owns the data
  * folder); with PostgreSQL they run beside a live engine, which keeps answering queries.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { isRole } from '@strata/api';
@@ -11,22 +10,20 @@ import { countFeed, rebuildRelational, redriveDeadLetters, type RebuildProgress 
 import type { Config } from './config.js';
 import { buildEngine } from './engine.js';
 import { createLogger } from './logger.js';
+import { lockHolder } from './folderLock.js';
 
 export const REPLAYABLE = ['relational', 'lake'] as const;
 
 export const pidFile = (config: Config): string => join(resolve(config.dataDir), 'strata.pid');
 
-const assertDataFolderFree = (config: Config, why: 'store' | 'users' = 'store'): void => {
-  if (why === 'store' ? config.store.kind !== 'pglite' : config.identity.kind !== 'local') return;
-  const file = pidFile(config);
-  if (!existsSync(file)) return;
-  const pid = Number(readFileSync(file, 'utf8'));
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return; // stale pid file: that process is gone
-  }
-  throw new Error(`strata start (pid ${pid}) owns ${config.dataDir}; stop it first — the embedded store has one writer. With DATABASE_URL (PostgreSQL) replay runs beside a live engine.`);
+/** Refuses to open the embedded store while an engine owns its folder (its lock answers). */
+const assertDataFolderFree = async (config: Config, why: 'store' | 'users' = 'store'): Promise<void> => {
+  if (why === 'store' ? config.store.kind !== 'pglite' : config.identity.kind !== 'local' || config.store.kind === 'postgres') return;
+  const holder = await lockHolder(config.dataDir);
+  if (holder === undefined) return;
+  throw new Error(
+    `strata start (pid ${holder.pid}${holder.url ? `, ${holder.url}` : ''}) owns ${config.dataDir}; stop it first — the embedded store has one writer. With DATABASE_URL (PostgreSQL) these commands run beside live engines.`,
+  );
 };
 
 const bar = (p: RebuildProgress): string => {
@@ -44,7 +41,7 @@ export const runReplayCommand = async (config: Config, o: { projection?: string;
     process.stderr.write(`strata: no replayable projection ${unknown.map((n) => JSON.stringify(n)).join(', ')}; replayable: ${REPLAYABLE.join(', ')} (the status cache and the lake catch up by themselves from their checkpoints)\n`);
     return 64;
   }
-  assertDataFolderFree(config);
+  await assertDataFolderFree(config);
   const engine = await buildEngine(config, createLogger('warn'), { workflows: false, lake: false });
   try {
     for (const name of names) {
@@ -83,7 +80,7 @@ export const runReplayCommand = async (config: Config, o: { projection?: string;
 };
 
 export const runDlqCommand = async (config: Config, sub: 'list' | 'redrive', projection?: string): Promise<number> => {
-  assertDataFolderFree(config);
+  await assertDataFolderFree(config);
   const engine = await buildEngine(config, createLogger('warn'), { workflows: false });
   try {
     const store = engine.readModel.deadLetters;
@@ -112,7 +109,7 @@ export const runGrantCommand = async (config: Config, userSub: string, role: str
     process.stderr.write(`strata: unknown role ${JSON.stringify(role)}; roles: customer, admin, analyst, auditor\n`);
     return 64;
   }
-  assertDataFolderFree(config, 'users');
+  await assertDataFolderFree(config, 'users');
   const engine = await buildEngine(config, createLogger('warn'), { workflows: false, lake: false });
   try {
     const result = await engine.identity.assignRole(userSub, role);

@@ -1,12 +1,26 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono } from 'hono';
+import { problemType, type ApiEnv } from '@strata/api';
 import type { Config } from './config.js';
 import { pidFile } from './operations.js';
 import { lockDataFolder, type FolderLock } from './folderLock.js';
 import { buildEngine, type Engine } from './engine.js';
 import type { Logger } from './logger.js';
 import { listen } from './server.js';
+
+/** A workers-only process serves what every process serves (DESIGN.md decision 8), and nothing else. */
+const OPERATIONS = new Set(['/health', '/ready', '/metrics']);
+const operationsOnly = (app: Engine['app']): Engine['app'] => {
+  const ops = new Hono<ApiEnv>();
+  ops.all('*', (c) =>
+    OPERATIONS.has(c.req.path)
+      ? app.fetch(c.req.raw, c.env)
+      : c.json({ type: problemType('not-found'), title: 'Not Found', status: 404, detail: 'this process runs the workers role: it serves /health, /ready and /metrics only' }, 404, { 'content-type': 'application/problem+json' }),
+  );
+  return ops;
+};
 
 export interface RunningStrata {
   readonly url: string;
@@ -42,7 +56,7 @@ export const startStrata = async (config: Config, logger: Logger): Promise<Runni
   }
   let server;
   try {
-    server = await listen(engine.app, config.port, config.host, config.timeouts);
+    server = await listen(engine.roles.has('api') ? engine.app : operationsOnly(engine.app), config.port, config.host, config.timeouts);
   } catch (err) {
     await engine.close();
     await releaseLock();
