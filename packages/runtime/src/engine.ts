@@ -75,6 +75,9 @@ export interface EngineOptions {
   readonly clientIp?: NonNullable<ApiDeps['options']>['clientIp'];
 }
 
+/** How long a command waits for the read model while it replays events from before start. */
+const STARTUP_WAIT_MS = 30_000;
+
 /** Whether this engine is one of several processes sharing the database. */
 const sharedDeployment = (config: Config): boolean => config.processes > 1 || config.workers > 0 || config.roles.size < 2;
 
@@ -208,9 +211,16 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     return { ok: Object.values(checks).every((c) => c.ok), checks };
   };
 
+  // Until the read model has caught up with the events from before start, a command waits for it
+  // (bounded) instead of answering 201 for an order the next GET would not find.
+  const queries = {
+    ...readModel.queries,
+    awaitOrderVersion: async (orderId: string, version: number, timeoutMs: number) =>
+      readModel.queries.awaitOrderVersion(orderId, version, caughtUpAtStart || (await relationalCaughtUp()).ok ? timeoutMs : Math.max(timeoutMs, STARTUP_WAIT_MS)),
+  };
   const app = createApi({
     writeModel,
-    queries: readModel.queries,
+    queries,
     statusCache: read.statusReader,
     ...identity.deps,
     idempotency: createMemoryIdempotencyStore({ clock: () => new Date() }),
