@@ -36,6 +36,7 @@ import { openStores } from './stores.js';
 import { openReadSide } from './readSide.js';
 import { createIdentity } from './identity.js';
 import { newHolderId, runConsumers, type ConsumerSpec, type RunningConsumers } from './consumers.js';
+import { createAdminOperations } from './admin.js';
 
 export interface Engine {
   readonly config: Config;
@@ -226,6 +227,15 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     idempotency: createMemoryIdempotencyStore({ clock: () => new Date() }),
     rateLimiter: createMemoryRateLimiter({ capacity: config.rateLimitPerMinute, refillPerSecond: config.rateLimitPerMinute / 60, clock: () => new Date() }),
     ready,
+    admin: createAdminOperations({
+      config,
+      feed,
+      readDb: stores.readDb,
+      readModel,
+      sinks: () => consumers.map((c) => c.sink),
+      identity: identity.deps.identity,
+      leases: async () => ({ process: { pid: process.pid, roles: [...roles], holder: running?.holder, held: running?.held() ?? [] }, leases: await leaseStore.list() }),
+    }),
     metrics: async () => lagToPrometheus(await measureLag(feed, specs.map((s) => s.sink))),
     clock: () => new Date(),
     newId: () => crypto.randomUUID(),

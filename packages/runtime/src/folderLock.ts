@@ -19,6 +19,8 @@ export interface LockHolder {
   readonly startedAt: string;
   /** The engine's base URL, once it listens. */
   readonly url?: string;
+  /** The `iss` of the tokens it issues and accepts (the operator CLI signs with it). */
+  readonly issuer?: string;
 }
 
 export class DataFolderLockedError extends Error {
@@ -34,8 +36,8 @@ export class DataFolderLockedError extends Error {
 
 export interface FolderLock {
   readonly holder: LockHolder;
-  /** Tells later askers the URL the engine serves on. */
-  announce(url: string): void;
+  /** Tells later askers the URL the engine serves on and the issuer of its tokens. */
+  announce(url: string, issuer: string): void;
   release(): Promise<void>;
 }
 
@@ -82,7 +84,11 @@ const listenOn = (server: Server, path: string): Promise<void> =>
 /** Takes the data folder's lock or throws `DataFolderLockedError` naming the process that holds it. */
 export const lockDataFolder = async (dir: string): Promise<FolderLock> => {
   let holder: LockHolder = { pid: process.pid, dataDir: resolve(dir), startedAt: new Date().toISOString() };
-  const server = createServer((socket) => socket.end(JSON.stringify(holder)));
+  // A caller that hangs up early (EPIPE, ECONNRESET) must never take the engine down with it.
+  const server = createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.end(JSON.stringify(holder));
+  });
   server.unref(); // the lock never keeps the process alive by itself
   const path = socketPath(dir);
   try {
@@ -100,8 +106,8 @@ export const lockDataFolder = async (dir: string): Promise<FolderLock> => {
     get holder() {
       return holder;
     },
-    announce(url) {
-      holder = { ...holder, url };
+    announce(url, issuer) {
+      holder = { ...holder, url, issuer };
     },
     release: () =>
       new Promise<void>((done) => {

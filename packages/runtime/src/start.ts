@@ -64,7 +64,7 @@ export const startStrata = async (config: Config, logger: Logger): Promise<Runni
     if (e.code === 'EADDRINUSE') throw new Error(`port ${config.port} on ${config.host} is already in use; set STRATA_PORT to another port`, { cause: err });
     throw err;
   }
-  lock?.announce(server.url);
+  lock?.announce(server.url, issuer);
   await engine.startBackground();
   logger.info('strata started', { url: server.url, dataDir: config.dataDir, roles: [...engine.roles], pid: process.pid, parts: engine.parts, startupMs: Date.now() - t0 });
   if (process.stdout.isTTY) {

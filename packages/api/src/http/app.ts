@@ -13,6 +13,7 @@ import { createCachedVerifier } from '../identity/verifier.cached.js';
 import { identityRoutes } from './routes.identity.js';
 import { insightRoutes } from './routes.insights.js';
 import { opsRoutes } from './routes.ops.js';
+import { adminRoutes } from './routes.admin.js';
 import { orderRoutes } from './routes.orders.js';
 
 /** Longest Authorization header value considered: Cognito tokens are 1–2 KB. */
@@ -123,6 +124,7 @@ export const createApi = (deps: ApiDeps): Hono<ApiEnv> => {
   orderRoutes(app, deps);
   insightRoutes(app, deps);
   opsRoutes(app, deps);
+  adminRoutes(app, deps);
 
   app.notFound((c) => problem(c, 404, { slug: 'route-not-found', detail: `no route ${c.req.method} ${c.req.path}` }));
   app.onError((err, c) => {

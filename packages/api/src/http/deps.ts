@@ -5,6 +5,7 @@ import type { IdentityProvider, TokenVerifier } from '../identity/ports.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { RateLimiter } from './rateLimit.js';
 import type { ApiContext } from './context.js';
+import type { AdminOperations } from './routes.admin.js';
 
 /** Structured logging; the runtime passes its logger (request and correlation ids are in `fields`). */
 export interface Logger {
@@ -48,6 +49,8 @@ export interface ApiDeps {
   readonly rateLimiter?: RateLimiter;
   /** Dependency checks for `GET /ready`; absent = ready as soon as the app runs. */
   readonly ready?: () => Promise<ReadinessReport>;
+  /** Operator commands on the running engine (`/admin/*`, admin role); absent = no such routes. */
+  readonly admin?: AdminOperations;
   /** Prometheus text exposition for `GET /metrics`; absent = no metrics route. */
   readonly metrics?: () => Promise<string>;
   readonly clock: () => Date;

@@ -284,6 +284,53 @@ export const openApiDocument = {
         responses: { '200': { description: 'Cached status' }, '404': problemResponse('Not cached or not visible'), ...errors },
       },
     },
+    '/admin/dead-letters': {
+      get: {
+        summary: 'Events a projection could not apply, with their errors (admin; `strata dlq list` beside a running engine)',
+        security: secured,
+        parameters: [{ name: 'projection', in: 'query', required: false, schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' } }],
+        responses: { '200': { description: 'Open dead letters', content: json({ type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } }) }, '403': problemResponse('Not an admin'), ...errors },
+      },
+    },
+    '/admin/dead-letters/redrive': {
+      post: {
+        summary: 'Applies dead letters again (all, or one projection\'s); those that still fail keep their error (admin)',
+        security: secured,
+        requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: { projection: { type: 'string' } } }) },
+        responses: { '200': { description: 'Counts', content: json({ type: 'object', properties: { redriven: { type: 'integer' }, failed: { type: 'integer' } } }) }, '403': problemResponse('Not an admin'), ...errors },
+      },
+    },
+    '/admin/replays': {
+      post: {
+        summary: 'Rebuilds a read model from the whole history inside the engine (admin; `strata replay` beside a running engine)',
+        security: secured,
+        requestBody: { required: true, content: json({ type: 'object', additionalProperties: false, required: ['projection'], properties: { projection: { enum: ['relational', 'lake'] }, dryRun: { type: 'boolean', description: 'only count the events and estimate the time' } } }) },
+        responses: { '202': { description: 'Started; poll the Location' }, '403': problemResponse('Not an admin'), '409': problemResponse('A replay is already running'), ...errors },
+      },
+    },
+    '/admin/replays/{id}': {
+      get: {
+        summary: "A replay's progress: events applied of the total, events/s, ETA, and its outcome (admin)",
+        security: secured,
+        parameters: [idParam],
+        responses: { '200': { description: 'The replay' }, '403': problemResponse('Not an admin'), '404': problemResponse('No such replay'), ...errors },
+      },
+    },
+    '/admin/grants': {
+      post: {
+        summary: 'Gives a user a role: admin, analyst, auditor or customer (admin; `strata grant` beside a running engine)',
+        security: secured,
+        requestBody: { required: true, content: json({ type: 'object', additionalProperties: false, required: ['userSub', 'role'], properties: { userSub: { type: 'string' }, role: { enum: ['customer', 'admin', 'analyst', 'auditor'] } } }) },
+        responses: { '204': { description: 'Granted; the user signs in again for a token that carries it' }, '403': problemResponse('Not an admin'), '404': problemResponse('No such user'), ...errors },
+      },
+    },
+    '/admin/leases': {
+      get: {
+        summary: 'Every consumer lease, its holder process and fencing token (admin)',
+        security: secured,
+        responses: { '200': { description: 'Leases' }, '403': problemResponse('Not an admin'), ...errors },
+      },
+    },
     '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'The process serves requests' } } } },
     '/ready': {
       get: {

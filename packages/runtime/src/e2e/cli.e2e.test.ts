@@ -1,10 +1,10 @@
 /**
  * The `strata` CLI as an operator runs it (the built `dist/cli.js`): configuration errors, usage
- * errors, and the operations on a data folder written by a real engine — refused while that engine
- * runs, then replay, dead letters and role grants once it has stopped.
+ * errors, and the operations on a data folder written by a real engine — through that engine's
+ * admin endpoint while it runs (DESIGN.md decision 9), then on the stores once it has stopped.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { httpSend, runSeedFlow, type SeedFlowResult } from './seedFlow.js';
 import { startTestRuntime, type TestRuntime } from './harness.js';
@@ -20,6 +20,17 @@ const strata = (args: string[], env: Record<string, string> = {}) => {
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
+
+/** The same, without blocking this process: the engine under test runs in it and must answer. */
+const strataAsync = (args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+  new Promise((done) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', STRATA_LOG_LEVEL: 'silent', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
 
 describe('strata CLI', () => {
   it('names every wrong configuration value and exits 78', () => {
@@ -53,10 +64,26 @@ describe('strata CLI', () => {
       await runtime?.stop();
     });
 
-    it('refuses to replay while the engine owns the embedded store', () => {
-      const r = strata(['replay', '--projection', 'relational'], env);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain('stop it first');
+    it('replays, lists dead letters and grants roles through the engine that owns the embedded store', async () => {
+      const r = await strataAsync(['replay', '--projection', 'relational'], env);
+      expect(r.stderr).toContain('inside the running engine');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/replayed [1-9]\d* events into relational/);
+      expect((await strataAsync(['replay', '--projection', 'relational', '--dry-run'], env)).stdout).toMatch(/dry run: [1-9]\d* events to replay/);
+      const dlq = await strataAsync(['dlq', 'list'], env);
+      expect(dlq.code).toBe(0);
+      expect(dlq.stdout).toContain('no dead letters');
+      expect((await strataAsync(['grant', '--user', 'no-such-user', '--role', 'auditor'], env)).code).toBe(1);
+      expect((await strataAsync(['grant', '--user', flow.userId, '--role', 'auditor'], env)).code).toBe(0);
+      // The engine kept serving, the order survived the rebuild, and a fresh token carries the role.
+      const send = httpSend(runtime.url);
+      const login = await send('POST', '/login', { body: { email: flow.email, password: flow.password } });
+      const token = String((login.body as { idToken: string }).idToken);
+      const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+      expect(claims['cognito:groups']).toEqual(expect.arrayContaining(['auditor']));
+      expect((await send('GET', `/orders/${flow.orderId}`, { token })).status).toBe(200);
+      // Without a valid admin token the endpoint refuses.
+      expect((await send('POST', '/admin/replays', { body: { projection: 'relational' }, token })).status).toBe(403);
     });
 
     it('replays, lists dead letters and grants roles once the engine has stopped', async () => {
