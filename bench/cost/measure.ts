@@ -26,7 +26,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeEnvelope, type EventEnvelope, type EventStore } from '@strata/events';
 import { createWriteModel, type CommandContext, type CommandResult, type WriteModel } from '@strata/write-model';
 import { compact, itemSize, toItem, writeUnits } from '@strata/write-model/dynamodb';
-import { toLakeRecord } from '@strata/runtime/aws/firehoseLake';
+import { toLakeRecord } from '@strata/projections/lake.firehose';
 import { HTTP_PROVIDER_DEFAULTS, busEnvelope, isRouted, toPutEventsEntry, workflowDefinitions, type Notifier, type PaymentProvider, type WorkflowName } from '@strata/workflows';
 import type { SimulatedProviderConfig } from '@strata/workflows/provider/provider.simulated';
 import { createSagaHarness, type SagaHarness } from '@strata/workflows/testing/sagaHarness';

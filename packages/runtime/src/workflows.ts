@@ -8,7 +8,7 @@
 import type { DomainEnvelope, EventEnvelope } from '@strata/events';
 import type { WriteModel } from '@strata/write-model';
 import { join, resolve } from 'node:path';
-import { createHttpPaymentProvider, createLocalBus, createNotificationConsumer, customerFromWriteModel, dedupBy, notifyBatch, type ExpiredHold } from '@strata/workflows';
+import { createHttpPaymentProvider, createLocalBus, createNotificationConsumer, customerFromWriteModel, dedupBy, notifyWithRetries, type ExpiredHold } from '@strata/workflows';
 import { createOutboxNotifier } from '@strata/workflows/notifications/notifier.outbox';
 import type { Notifier } from '@strata/workflows/notifications/port';
 import { startSimulatedProvider, type SimulatedProvider } from '@strata/workflows/provider/provider.simulated';
@@ -44,8 +44,6 @@ export interface WorkflowsDeps {
   readonly notifier?: { readonly notifier: Notifier; readonly describe: string };
 }
 
-/** Delivery attempts of one notification before it is logged as dead (the feed moves on). */
-const NOTIFY_ATTEMPTS = 5;
 
 export const createWorkflows = async (o: WorkflowsDeps): Promise<Workflows> => {
   if (!o.enabled) {
@@ -74,17 +72,8 @@ export const createWorkflows = async (o: WorkflowsDeps): Promise<Workflows> => {
   const outbox = o.notifier ?? { notifier: createOutboxNotifier(join(resolve(o.config.dataDir), 'outbox')), describe: `outbox folder ${join(o.config.dataDir, 'outbox')}` };
   const consume = createNotificationConsumer({ notifier: outbox.notifier, customerOf: customerFromWriteModel(o.writeModel) });
   const notifyOnce = dedupBy((e: EventEnvelope) => e.eventId, async (e: EventEnvelope) => void (await consume(e)));
-  const notify = async (events: readonly DomainEnvelope[]): Promise<void> => {
-    let pending = events;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const failed = await notifyBatch(pending, notifyOnce, {
-        onError: (e, err) => (attempt >= NOTIFY_ATTEMPTS ? log.error('notification dead-lettered', { eventId: e.eventId, type: e.type, err }) : undefined),
-      });
-      if (failed === undefined || attempt >= NOTIFY_ATTEMPTS) return;
-      await new Promise((r) => setTimeout(r, 50 * 2 ** (attempt - 1)));
-      pending = pending.slice(failed);
-    }
-  };
+  const notify = (events: readonly DomainEnvelope[]): Promise<void> =>
+    notifyWithRetries(events, notifyOnce, { onDead: (e, err) => log.error('notification dead-lettered', { eventId: e.eventId, type: e.type, err }) });
 
   let sweepTimer: NodeJS.Timeout | undefined;
   const sweep = () => {

@@ -29,4 +29,4 @@ export * from './steps/paymentSteps.js';
 export * from './provider/port.js';
 export { HTTP_PROVIDER_DEFAULTS, createHttpPaymentProvider, type HttpPaymentProviderOptions } from './provider/provider.http.js';
 export * from './notifications/port.js';
-export { createNotificationConsumer, customerFromWriteModel, mayNotify, notifyBatch, type NotificationDeps, type NotifyOutcome } from './notifications/consumer.js';
+export { createNotificationConsumer, customerFromWriteModel, mayNotify, notifyBatch, notifyWithRetries, type NotificationDeps, type NotifyOutcome } from './notifications/consumer.js';

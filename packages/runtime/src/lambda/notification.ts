@@ -15,7 +15,7 @@ import { createNotificationConsumer, customerFromWriteModel, notifyBatch, type N
 import type { WriteModel } from '@strata/write-model';
 import { decodeStreamRecord, type DynamoDBStreamEvent } from '@strata/write-model/dynamodb';
 import { withDatabaseUrl } from '../aws/databaseSecret.js';
-import { createSnsNotifier, redisSentLedger } from '../aws/notifier.sns.js';
+import { createSnsNotifier, redisSentLedger } from '@strata/workflows/notifications/notifier.sns';
 import { dynamoWriteModel } from '../aws/writeModel.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PublishCommand } from '@aws-sdk/client-sns';
 import { createMemoryEventStore, createWriteModel } from '@strata/write-model';
-import { createSnsNotifier, type SentLedger } from '../aws/notifier.sns.js';
+import { createSnsNotifier, type SentLedger } from '@strata/workflows/notifications/notifier.sns';
 import { createLogger } from '../logger.js';
 import { createNotificationHandler } from './notification.js';
 import { placedAndCancelledOrder, streamRecordsFrom } from './testkit.js';

@@ -6,7 +6,7 @@
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { createStreamBatchHandler, type BatchResponse, type DeadLetterStore, type ProjectionSink } from '@strata/projections';
 import { decodeStreamRecord, type DynamoDBStreamEvent } from '@strata/write-model/dynamodb';
-import { createFirehoseLakeSink } from '../aws/firehoseLake.js';
+import { createFirehoseLakeSink } from '@strata/projections/lake.firehose';
 import type { Logger } from '../logger.js';
 import { EnvKey } from '../names.js';
 import { lambdaConfig, lambdaEngine } from './coldStart.js';

@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { createSqlReadModel, type SqlReadModel } from '@strata/projections';
 import { pgliteExecutor } from '@strata/projections/pglite';
-import { createFirehoseLakeSink, LakeDeliveryError, packRows, type FirehoseClientLike } from '../aws/firehoseLake.js';
+import { createFirehoseLakeSink, LakeDeliveryError, packRows, type FirehoseClientLike } from '@strata/projections/lake.firehose';
 import { createLogger } from '../logger.js';
 import { createProjectorHandler } from './projector.js';
 import { placedAndCancelledOrder } from './testkit.js';

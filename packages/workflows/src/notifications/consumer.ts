@@ -79,3 +79,23 @@ export const notifyBatch = async (
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
   return firstFailed;
 };
+
+/**
+ * A page of the change feed notified with retries: what failed is tried again (from the first
+ * failure, in stream order) with a doubling pause, `attempts` times in all; what still fails is
+ * reported to `onDead` and the page moves on (a notification is never worth stopping the feed).
+ */
+export const notifyWithRetries = async (
+  envelopes: readonly EventEnvelope[],
+  consume: (envelope: EventEnvelope) => Promise<unknown>,
+  options: { readonly attempts?: number; readonly backoffMs?: number; readonly onDead?: (envelope: EventEnvelope, error: unknown) => void } = {},
+): Promise<void> => {
+  const attempts = options.attempts ?? 5;
+  let pending = envelopes;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const failed = await notifyBatch(pending, consume, { onError: (e, err) => (attempt >= attempts ? options.onDead?.(e, err) : undefined) });
+    if (failed === undefined || attempt >= attempts) return;
+    await new Promise((r) => setTimeout(r, (options.backoffMs ?? 50) * 2 ** (attempt - 1)));
+    pending = pending.slice(failed);
+  }
+};

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { FEED_START, type EventEnvelope } from '@strata/events';
 import { createMemoryEventStore, createWriteModel } from '@strata/write-model';
 import { dedupBy } from '../routing/localBus.js';
-import { createNotificationConsumer, customerFromWriteModel, notifyBatch } from './consumer.js';
+import { createNotificationConsumer, customerFromWriteModel, notifyBatch, notifyWithRetries } from './consumer.js';
 import { createOutboxNotifier } from './notifier.outbox.js';
 import type { Notification, Notifier } from './port.js';
 
@@ -89,5 +89,19 @@ describe('customer notifications from the change feed', () => {
     expect(sent.map((n) => `${n.orderId}:${n.kind}`).sort()).toEqual(['a:order-confirmed', 'a:order-shipped']);
     expect(await notifyBatch(events.slice(failed), consume)).toBeUndefined();
     expect(sent.map((n) => `${n.orderId}:${n.kind}`).sort()).toEqual(['a:order-confirmed', 'a:order-shipped', 'b:order-confirmed', 'b:order-shipped']);
+
+    // With retries, a transient failure is retried and a lasting one is reported once, then passed.
+    sent.length = 0;
+    failOnce = true;
+    const dead: string[] = [];
+    const again = dedupBy((e: EventEnvelope) => `${e.eventId}#2`, async (e) => void (await createNotificationConsumer({ notifier: flaky, customerOf: customerFromWriteModel(wm) })(e)));
+    await notifyWithRetries(events, again, { backoffMs: 0, onDead: (e) => dead.push(e.eventId) });
+    expect(sent.map((n) => `${n.orderId}:${n.kind}`).sort()).toEqual(['a:order-confirmed', 'a:order-shipped', 'b:order-confirmed', 'b:order-shipped']);
+    expect(dead).toEqual([]);
+    const broken = async () => {
+      throw new Error('down');
+    };
+    await notifyWithRetries(events, broken, { attempts: 3, backoffMs: 0, onDead: (e) => dead.push(e.streamId) });
+    expect(new Set(dead)).toEqual(new Set(['Order-a', 'Order-b']));
   });
 });

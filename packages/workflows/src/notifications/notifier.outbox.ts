@@ -1,5 +1,6 @@
 import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { Notifier } from './port.js';
 
 /**
@@ -28,7 +29,8 @@ export const createOutboxNotifier = (dir: string): Notifier => {
   return {
     async send(notification) {
       const final = join(dir, `${notification.id}.json`);
-      const temp = join(dir, `.${notification.id}.${process.pid}.${Date.now()}.tmp`);
+      // Unique per attempt: two sends of one id at the same moment must not share a temp file.
+      const temp = join(dir, `.${notification.id}.${randomUUID()}.tmp`);
       await writeAside(temp, `${JSON.stringify(notification, null, 2)}\n`);
       try {
         await link(temp, final);

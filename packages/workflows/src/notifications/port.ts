@@ -3,7 +3,8 @@ import type { DomainEnvelope } from '@strata/events';
 /**
  * The "Custom Notification" port: tells a customer what happened to their order. Adapters:
  * `createOutboxNotifier` (local: one JSON file per notification) and, on AWS, the runtime's SNS
- * notifier (`aws/notifier.sns.ts`, with a Redis ledger of the ids it sent).
+ * notifier (`notifier.sns.ts`, with a Redis ledger of the ids it sent) and, on a shared
+ * database, `notifier.sql.ts` (the outbox table). All pass `notifier.contract.ts`.
  */
 export interface Notifier {
   /** Sends once per `notification.id`: a second call with the same id does nothing. */

@@ -9,7 +9,8 @@
  */
 import { PutRecordBatchCommand, type PutRecordBatchCommandOutput } from '@aws-sdk/client-firehose';
 import { FEED_START, type DomainEnvelope } from '@strata/events';
-import { lakePartition, toLakeRow, type LakePartition, type LakeRow, type ProjectionSink } from '@strata/projections';
+import { lakePartition, toLakeRow, type LakePartition, type LakeRow } from './domain/lake.js';
+import type { ProjectionSink } from './sink.js';
 
 /** Records Firehose still refused after every attempt. */
 export class LakeDeliveryError extends Error {

@@ -5,7 +5,7 @@
  * makes EventBridge's at-least-once delivery send each notification once.
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
-import type { Notifier } from '@strata/workflows';
+import type { Notifier } from './port.js';
 
 export interface SnsClientLike {
   send(command: PublishCommand): Promise<unknown>;
