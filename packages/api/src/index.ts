@@ -9,6 +9,7 @@ export type { AdminOperations, ReplayJob } from './http/routes.admin.js';
 export { lambdaHandler } from './lambda.js';
 export { openApiDocument } from './http/openapi.js';
 export { createMemoryRateLimiter, type RateLimiter, type TokenBucketOptions } from './http/rateLimit.js';
+export { createSqlIdempotencyStore } from './http/idempotency.sql.js';
 export { createMemoryIdempotencyStore, type IdempotencyRecord, type IdempotencyStore, type StoredResponse } from './http/idempotency.js';
 export { problemType, type FieldError, type Problem } from './http/problem.js';
 export * from './identity/ports.js';

@@ -26,7 +26,7 @@ import {
   type SqlExecutor,
   type SqlReadModel,
 } from '@strata/projections';
-import { createApi, createMemoryIdempotencyStore, createMemoryRateLimiter, type ApiDeps, type ApiEnv, type ReadinessReport } from '@strata/api';
+import { createApi, createMemoryIdempotencyStore, createMemoryRateLimiter, createSqlIdempotencyStore, type ApiDeps, type ApiEnv, type ReadinessReport } from '@strata/api';
 import { createSqlOutboxNotifier } from '@strata/workflows/notifications/notifier.sql';
 import type { Config, Role } from './config.js';
 import type { Logger } from './logger.js';
@@ -224,7 +224,8 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     queries,
     statusCache: read.statusReader,
     ...identity.deps,
-    idempotency: createMemoryIdempotencyStore({ clock: () => new Date() }),
+    // Several processes: a retry may land on another one, so the replies are shared.
+    idempotency: single ? createMemoryIdempotencyStore({ clock: () => new Date() }) : await createSqlIdempotencyStore(stores.readDb),
     rateLimiter: createMemoryRateLimiter({ capacity: config.rateLimitPerMinute, refillPerSecond: config.rateLimitPerMinute / 60, clock: () => new Date() }),
     ready,
     admin: createAdminOperations({
