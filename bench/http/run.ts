@@ -5,7 +5,10 @@
  * `append` of one OrderPlaced commit, 8 writers, no HTTP, no projections).
  *
  *   pnpm bench:http       (BENCH_SECONDS=5 per case; DATABASE_URL for the PostgreSQL cases;
- *                          BENCH_STORES=pglite,postgres to run only some stores)
+ *                          BENCH_STORES=pglite,postgres,pipeline to run only some of them)
+ *
+ * With DATABASE_URL it also runs the pipeline cases (`pipeline.ts`): a CRUD baseline, Strata as one
+ * process and with `--processes 2`, at 32 connections, with `ratio_to_crud` lines.
  *
  * Prints progress on stderr and one JSON line per case on stdout:
  * {"bench":"http","store","route","connections","requests_per_s","p50_ms","p99_ms","raw_store_commands_per_s",
@@ -20,44 +23,19 @@
  * so everything an order sets off is counted). With every part on one machine, CPU per order
  * bounds the rate: cores ÷ CPU per order.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
+import { join } from 'node:path';
 import pg from 'pg';
 import { GENESIS_HASH, expectVersion, orderStream, type EventStore } from '@strata/events';
 import { commandEvents, commandMeta } from '../orders.js';
 import { createPgliteEventStore } from '@strata/write-model/pglite';
 import { createPostgresEventStore } from '@strata/write-model/postgres';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+import { SECONDS, cannon, cpuMs, drain, json, log, orderBody, signIn, startRuntime, uid } from './common.js';
+import { runPipelineCases } from './pipeline.js';
+
 const CONNECTIONS = [8, 32] as const;
-const log = (line: string): void => void process.stderr.write(`${line}\n`);
-const uid = (): string => crypto.randomUUID();
-const cli = resolve(import.meta.dirname, '../../packages/runtime/dist/cli.js');
-
-const freePort = (): Promise<number> =>
-  new Promise((ok, fail) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      s.close(() => ok(port));
-    });
-    s.on('error', fail);
-  });
-
-const orderBody = (userId: string) =>
-  JSON.stringify({
-    userId,
-    items: [
-      { productId: 'NEWPROD001', productName: 'Fresh Product', quantity: 2, price: 25.0 },
-      { productId: 'NEWPROD002', productName: 'Another Item', quantity: 1, price: 49.5 },
-    ],
-    shippingAddress: { street: '789 New Deploy Ave', city: 'CloudNine', zipCode: '11223', country: 'DE' },
-  });
 
 // ── raw store rate: the same engine through the store port, 8 writers, one event per command ──────
 const rawAppendRate = async (store: EventStore): Promise<number> => {
@@ -73,100 +51,6 @@ const rawAppendRate = async (store: EventStore): Promise<number> => {
   await Promise.all(Array.from({ length: 8 }, writer));
   return commands / SECONDS;
 };
-
-// ── a started runtime ────────────────────────────────────────────────────────────────────────────
-interface Runtime {
-  readonly url: string;
-  readonly pid: number | undefined;
-  stop(): Promise<void>;
-}
-
-const startRuntime = async (env: Record<string, string>): Promise<Runtime> => {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [cli, 'start'], {
-    env: { ...process.env, ...env, STRATA_PORT: String(port), STRATA_LOG_LEVEL: 'warn', STRATA_RATE_LIMIT_PER_MINUTE: '1000000' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`strata start exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error('strata start did not answer /health within 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    pid: child.pid,
-    stop: () =>
-      new Promise<void>((done) => {
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      }),
-  };
-};
-
-/**
- * CPU time (user + system, ms) used so far by a process, or by every process whose command is
- * `postgres` (the local server's backends), from /proc; `undefined` where there is no /proc.
- */
-const TICK_MS = 10; // USER_HZ is 100 on Linux
-const cpuMsOf = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-};
-const cpuMs = (who: number | 'postgres' | undefined): number | undefined => {
-  try {
-    if (who === undefined) return undefined;
-    if (typeof who === 'number') return cpuMsOf(who);
-    let total = 0;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^[0-9]+$/.test(entry)) continue;
-      try {
-        if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuMsOf(Number(entry));
-      } catch {
-        /* the process ended meanwhile */
-      }
-    }
-    return total;
-  } catch {
-    return undefined;
-  }
-};
-
-const json = async (res: Response): Promise<Record<string, unknown>> => (await res.json()) as Record<string, unknown>;
-
-/** Seconds until every projection has caught up and no order of the user is still `placed` (max 300 s). */
-const drain = async (url: string, token: string): Promise<number> => {
-  const started = Date.now();
-  for (;;) {
-    const metrics = await (await fetch(`${url}/metrics`)).text();
-    const behind = [...metrics.matchAll(/^strata_projection_lag_events\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
-    const summary = await json(await fetch(`${url}/analytics`, { headers: { authorization: token } }));
-    const placed = Number((summary.ordersByStatus as Record<string, number> | undefined)?.placed ?? 0);
-    if (behind === 0 && placed === 0) return (Date.now() - started) / 1000;
-    if (Date.now() - started > 300_000) throw new Error(`engine did not drain within 300 s: ${behind} events behind, ${placed} orders unconfirmed`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-};
-
-const signIn = async (url: string): Promise<{ token: string; userId: string }> => {
-  const email = `bench-${uid()}@example.com`;
-  const password = 'ComplexP@ss1234';
-  const reg = await json(await fetch(`${url}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, firstName: 'Bench', lastName: 'Mark', phoneNumber: '+11234567890' }) }));
-  const login = await json(await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) }));
-  return { token: String(login.idToken), userId: String(reg.userSub) };
-};
-
-const cannon = (opts: autocannon.Options): Promise<autocannon.Result> =>
-  new Promise((ok, fail) => {
-    autocannon(opts, (err, result) => (err ? fail(err) : ok(result)));
-  });
 
 interface Case {
   readonly store: 'pglite' | 'postgres';
@@ -285,6 +169,8 @@ const main = async () => {
   const only = process.env.BENCH_STORES?.split(',').map((s) => s.trim()).filter(Boolean);
   try {
     for (const c of cases) if (!only || only.includes(c.store)) await runCase(c);
+    const pg = cases.find((c) => c.store === 'postgres');
+    if (pg && (!only || only.includes('pipeline'))) await runPipelineCases(pg.env.DATABASE_URL!, pg.localServer === true);
   } finally {
     if (admin) {
       await admin.query(`drop database if exists ${dbName} with (force)`);

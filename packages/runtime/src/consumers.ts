@@ -50,6 +50,8 @@ export const runConsumers = (
     readonly store: LeaseStore;
     readonly holder: string;
     readonly ttlMs: number;
+    /** Pause between polls once caught up (short when nothing else wakes the consumers). */
+    readonly idleMs: number;
     readonly deadLetters: DeadLetterStore;
     readonly logger: Logger;
     /** Leased work without a feed consumer (saga recovery and the hold-expiry sweep). */
@@ -83,7 +85,7 @@ export const runConsumers = (
       feed: spec.feed,
       sink,
       deadLetters: o.deadLetters,
-      idleMs: 20,
+      idleMs: o.idleMs,
       onError: (err) =>
         (err as { code?: string }).code === 'LEASE_LOST'
           ? log.info('stopped before writing: the lease moved to another process', { projection: spec.name })

@@ -10,6 +10,7 @@ import { createWriteModel, type WriteModel } from '@strata/write-model';
 import {
   ENGINE_SCHEMA,
   fileCheckpoint,
+  orderVersionsOf,
   lagToPrometheus,
   measureLag,
   migrateEngineSchema,
@@ -28,6 +29,7 @@ import {
 } from '@strata/projections';
 import { createApi, createMemoryIdempotencyStore, createMemoryRateLimiter, createSqlIdempotencyStore, type ApiDeps, type ApiEnv, type ReadinessReport } from '@strata/api';
 import { createSqlOutboxNotifier } from '@strata/workflows/notifications/notifier.sql';
+import { createPgSignals } from '@strata/projections/signals.postgres';
 import type { Config, Role } from './config.js';
 import type { Logger } from './logger.js';
 import { createWorkflows, type Workflows } from './workflows.js';
@@ -76,6 +78,9 @@ export interface EngineOptions {
   readonly clientIp?: NonNullable<ApiDeps['options']>['clientIp'];
 }
 
+const FEED_SIGNAL = 'strata_feed';
+const READ_SIGNAL = 'strata_read';
+
 /** How long a command waits for the read model while it replays events from before start. */
 const STARTUP_WAIT_MS = 30_000;
 
@@ -91,12 +96,19 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
   const roles = config.roles;
   const single = !sharedDeployment(config);
 
+  // Several processes on PostgreSQL wake each other with LISTEN/NOTIFY instead of polling fast:
+  // a commit wakes the workers' consumers, a read-model page wakes the api processes' waiters.
+  const signals = !single && config.store.kind === 'postgres' ? await createPgSignals(config.store.url, (err) => logger.warn('signal connection failed', { err })) : undefined;
+  if (signals) closers.push(() => signals.close());
   // Every commit made in this process wakes its consumers at once (instead of at their next poll).
   let pokeConsumers = (): void => undefined;
   const eventStore: EventStore = {
     append: async (request) => {
       const result = await stores.store.append(request);
-      if (!result.duplicate) pokeConsumers();
+      if (!result.duplicate) {
+        pokeConsumers();
+        signals?.notify(FEED_SIGNAL);
+      }
       return result;
     },
     readStream: (streamId, opts) => stores.store.readStream(streamId, opts),
@@ -116,7 +128,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
   };
 
   const persistent = config.store.kind !== 'memory';
-  const read = await openReadSide(config, stores.readDb, { fence: fenceFor('relational'), lake: persistent && options.lake !== false && roles.has('workers'), feed, singleProcess: single });
+  const read = await openReadSide(config, stores.readDb, { fence: fenceFor('relational'), lake: persistent && options.lake !== false && roles.has('workers'), feed, singleProcess: single, ...(signals ? { pollMs: 500 } : {}) });
   closers.push(() => read.close());
   parts.push(...read.describe);
   const { readModel } = read;
@@ -153,8 +165,20 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     : [];
   let lakeTimer: NodeJS.Timeout | undefined;
   const lake = read.lake;
+  // The relational page tells the other processes which order versions it applied.
+  const relationalSink: ProjectionSink = signals
+    ? {
+        name: readModel.sink.name,
+        checkpoint: () => readModel.sink.checkpoint(),
+        async apply(events, checkpoint) {
+          await readModel.sink.apply(events, checkpoint);
+          const versions = orderVersionsOf(events);
+          if (versions.size > 0) signals.notify(READ_SIGNAL, [...versions].map(([id, v]) => `${id}:${v}`).join(','));
+        },
+      }
+    : readModel.sink;
   const specs: ConsumerSpec[] = [
-    { name: 'relational', leased: true, feed, sink: readModel.sink },
+    { name: 'relational', leased: true, feed, sink: relationalSink },
     ...(read.statusSink ? [{ name: read.statusSink.sink.name, leased: read.statusSink.shared, feed, sink: read.statusSink.sink }] : []),
     ...(lake
       ? [{
@@ -275,7 +299,19 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
             }
           : s,
       );
+      if (signals && roles.has('workers')) await signals.listen(FEED_SIGNAL, () => running?.poke());
+      if (signals && roles.has('api'))
+        await signals.listen(READ_SIGNAL, (payload) => {
+          if (payload.includes('*')) return readModel.noteAppliedElsewhere(undefined);
+          const versions = new Map<string, number>();
+          for (const part of payload.split(',')) {
+            const at = part.lastIndexOf(':');
+            if (at > 0) versions.set(part.slice(0, at), Math.max(versions.get(part.slice(0, at)) ?? 0, Number(part.slice(at + 1))));
+          }
+          readModel.noteAppliedElsewhere(versions);
+        });
       running = runConsumers(tracked, {
+        idleMs: signals ? 500 : 20,
         store: leaseStore,
         holder: newHolderId(),
         ttlMs: config.leaseTtlMs,

@@ -28,11 +28,11 @@ const CACHE_TTL_MS = 15 * 60_000;
 export const openReadSide = async (
   config: Config,
   readDb: SqlExecutor,
-  o: { readonly fence?: (tx: SqlExecutor) => Promise<void>; readonly lake: boolean; readonly feed: ChangeFeed; readonly singleProcess: boolean },
+  o: { readonly fence?: (tx: SqlExecutor) => Promise<void>; readonly lake: boolean; readonly feed: ChangeFeed; readonly singleProcess: boolean; readonly pollMs?: number },
 ): Promise<ReadSide> => {
   const closers: Array<() => Promise<void>> = [];
   const describe: string[] = [];
-  const readModel = createSqlReadModel({ db: readDb, ...(o.fence ? { fence: o.fence } : {}) });
+  const readModel = createSqlReadModel({ db: readDb, ...(o.fence ? { fence: o.fence } : {}), ...(o.pollMs === undefined ? {} : { pollMs: o.pollMs }) });
   await readModel.migrate();
 
   // The order-status cache (the seed's "cache check" route). Redis is shared by every process and

@@ -157,7 +157,22 @@ export interface SqlReadModel {
   expiredHolds(now: string, limit: number): Promise<Array<{ paymentId: string; orderId: string; expiresAt: string }>>;
   /** Orders whose payment is not settled: the sagas a restart recovers (resume or compensate). */
   unsettledOrders(): Promise<string[]>;
+  /**
+   * Another process applied these order versions (a signal): wakes their waiters without a query.
+   * `undefined` means "some orders changed": every waiter looks at the table once now.
+   */
+  noteAppliedElsewhere(versions: ReadonlyMap<string, number> | undefined): void;
 }
+
+/** The order versions a page of events brings (for a signal to other processes). */
+export const orderVersionsOf = (events: readonly DomainEnvelope[]): Map<string, number> => {
+  const touched = new Map<string, number>();
+  for (const e of events) {
+    const id = parseStreamId(e.streamId);
+    if (id?.category === Category.Order) touched.set(id.id, Math.max(touched.get(id.id) ?? 0, e.streamVersion));
+  }
+  return touched;
+};
 
 const CURSOR_SEP = '\u0000';
 const encodeCursor = (createdAt: string, orderId: string): string => Buffer.from(`${createdAt}${CURSOR_SEP}${orderId}`, 'utf8').toString('base64url');
@@ -191,12 +206,8 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
   // (a bounded, most-recent-first window) and wakes the waiters of those orders.
   const applied = new Map<string, number>();
   const waiters = new Map<string, Set<() => void>>();
-  const noteApplied = (events: readonly DomainEnvelope[]) => {
-    const touched = new Map<string, number>();
-    for (const e of events) {
-      const id = parseStreamId(e.streamId);
-      if (id?.category === Category.Order) touched.set(id.id, Math.max(touched.get(id.id) ?? 0, e.streamVersion));
-    }
+  const noteApplied = (events: readonly DomainEnvelope[]) => noteVersions(orderVersionsOf(events));
+  const noteVersions = (touched: ReadonlyMap<string, number>) => {
     for (const [orderId, version] of touched) {
       const known = applied.get(orderId) ?? 0;
       applied.delete(orderId);
@@ -357,7 +368,7 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
         const left = deadline - Date.now();
         if (left <= 0) return seen() || (await inDatabase());
         // Woken by this process's sink when it applies the order; the poll covers other writers.
-        const woken = await new Promise<boolean>((resolve) => {
+        await new Promise<boolean>((resolve) => {
           const set = waiters.get(orderId) ?? new Set<() => void>();
           waiters.set(orderId, set);
           const finish = (byWrite: boolean) => {
@@ -370,7 +381,8 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
           const timer = setTimeout(() => finish(false), Math.min(left, o.pollMs ?? 100));
           set.add(onWrite);
         });
-        if (!woken && (await inDatabase())) return true;
+        if (seen()) return true;
+        if (await inDatabase()) return true;
       }
     },
   };
@@ -433,5 +445,11 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
     return rows.map((r) => r.order_id);
   };
 
-  return { schema, sink, queries, deadLetters, migrate: () => migrate(db, schema), expiredHolds, unsettledOrders };
+  const noteAppliedElsewhere: SqlReadModel['noteAppliedElsewhere'] = (versions) => {
+    if (versions !== undefined) return noteVersions(versions);
+    // Unknown which orders: every waiter re-reads the table once (a wake that finds nothing polls again).
+    for (const set of waiters.values()) for (const wake of [...set]) wake();
+  };
+
+  return { schema, sink, queries, deadLetters, migrate: () => migrate(db, schema), expiredHolds, unsettledOrders, noteAppliedElsewhere };
 };
