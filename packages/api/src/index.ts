@@ -16,7 +16,7 @@ export * from './identity/ports.js';
 export { createLocalIdentity, type LocalIdentity, type LocalIdentityOptions } from './identity/local.js';
 export { createJwksVerifier, type JwksVerifierOptions } from './identity/verifier.jwks.js';
 export { createCachedVerifier, type CachedVerifierOptions } from './identity/verifier.cached.js';
-export { generateSigningKeys, loadOrCreateSigningKeys, signingKeysFromJwk, type SigningKeys } from './identity/keys.js';
+export { generateSigningKeys, loadOrCreateSigningKeys, loadPreviousPublicKey, rotateFolderSigningKey, signingKeysFromJwk, type SigningKeys } from './identity/keys.js';
 export { DEFAULT_SCRYPT, hashPassword, verifyPassword, type ScryptParams } from './identity/password.scrypt.js';
 export { createMemoryUserStore } from './identity/userStore.memory.js';
 export { createFileUserStore } from './identity/userStore.file.js';

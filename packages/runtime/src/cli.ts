@@ -10,6 +10,8 @@ import { onShutdownSignal } from './server.js';
 import { startStrata } from './start.js';
 import { isSupervisorChild, superviseProcesses } from './cluster.js';
 import { EnvKey } from './names.js';
+import { rotateLocalSigningKey } from './identity.js';
+import { lockHolder } from './folderLock.js';
 import { runDlqCommand, runGrantCommand, runReplayCommand } from './operations.js';
 
 const HELP = `strata — event-sourced order and payment engine
@@ -28,6 +30,7 @@ Commands:
   dlq list                       show dead-lettered events with their errors
   dlq redrive [--projection <p>] retry dead-lettered events (all, or one projection's)
   grant --user <sub> --role <r>  give a user a role: admin, analyst, auditor (stop the engine first)
+  keys rotate                    a new signing key for the local issuer (the previous one stays valid)
   config                         print the resolved configuration (secrets hidden)
   help                           this text
 
@@ -96,6 +99,18 @@ export const main = async (argv: readonly string[]): Promise<number> => {
         const { values } = parseArgs({ args: [...rest], options: { user: { type: 'string' }, role: { type: 'string' } }, strict: true });
         if (!values.user || !values.role) throw new UsageError('grant needs --user <userSub> and --role <role>');
         return await runGrantCommand(loadConfig(), values.user, values.role);
+      }
+      case 'keys': {
+        if (rest[0] !== 'rotate') throw new UsageError('keys needs rotate');
+        const config = loadConfig();
+        if (config.store.kind === 'pglite' && (await lockHolder(config.dataDir)) !== undefined)
+          throw new Error(`strata start owns ${config.dataDir}; stop it, rotate, and start it again (the new key signs from the next start)`);
+        const kid = await rotateLocalSigningKey(config, async () => {
+          const { pgExecutor } = await import('@strata/projections/postgres');
+          return pgExecutor(config.store.kind === 'postgres' ? config.store.url : '');
+        });
+        process.stdout.write(`new signing key ${kid}; the previous key stays published and accepted. Restart every process to sign with the new key.\n`);
+        return 0;
       }
       case 'config': {
         const config = loadConfig();

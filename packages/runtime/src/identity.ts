@@ -13,6 +13,9 @@ import {
   createSqlUserStore,
   loadOrCreateSigningKeys,
   loadOrCreateSqlKeyring,
+  loadPreviousPublicKey,
+  rotateFolderSigningKey,
+  rotateSigningKey,
   type ApiDeps,
   type UserRecord,
 } from '@strata/api';
@@ -60,6 +63,28 @@ export const createIdentity = async (config: Config, readDb: SqlExecutor, issuer
     return { deps: { identity: local.provider, verifier: local.verifier, jwks: local.jwks }, describe: 'identity: local issuer (keys and users in the database, schema strata_identity)' };
   }
   await mkdir(dir, { recursive: true });
-  const local = createLocalIdentity({ users: await createFileUserStore(join(dir, 'users.json')), keys: await loadOrCreateSigningKeys(dir), ...common });
+  const previous = await loadPreviousPublicKey(dir);
+  const local = createLocalIdentity({ users: await createFileUserStore(join(dir, 'users.json')), keys: await loadOrCreateSigningKeys(dir), ...(previous ? { previousPublicKeys: [previous] } : {}), ...common });
   return { deps: { identity: local.provider, verifier: local.verifier, jwks: local.jwks }, describe: `identity: local issuer (keys and users in ${join(config.dataDir, 'identity')})` };
+};
+
+/**
+ * `strata keys rotate`: a new signing key for the local issuer; the previous one stays published
+ * and accepted, so tokens it signed keep working until they expire. Processes sign with the new
+ * key from their next start (restart them one by one).
+ */
+export const rotateLocalSigningKey = async (config: Config, readDb: () => Promise<SqlExecutor & { close(): Promise<void> }>): Promise<string> => {
+  if (config.identity.kind === 'cognito') throw new Error('with Cognito, signing keys are AWS\'s: nothing to rotate here');
+  if (config.store.kind !== 'postgres') {
+    const dir = join(resolve(config.dataDir), 'identity');
+    await loadOrCreateSigningKeys(dir);
+    return rotateFolderSigningKey(dir);
+  }
+  const db = await readDb();
+  try {
+    await loadOrCreateSqlKeyring(db);
+    return await rotateSigningKey(db);
+  } finally {
+    await db.close();
+  }
 };

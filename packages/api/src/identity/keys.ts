@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, type SignJWT } from 'jose';
 
@@ -43,4 +43,29 @@ export const loadOrCreateSigningKeys = async (dataDir: string): Promise<SigningK
     if (err.code !== 'EEXIST') throw new Error(`cannot write the signing key ${file}`, { cause: err });
   });
   return signingKeysFromJwk(JSON.parse(await readFile(file, 'utf8')) as JWK);
+};
+
+/** The public key that signed before the last rotation, if any (`strata keys rotate`). */
+export const loadPreviousPublicKey = async (dataDir: string): Promise<JWK | undefined> => {
+  try {
+    return (await signingKeysFromJwk(JSON.parse(await readFile(join(dataDir, 'identity-signing-key.previous.json'), 'utf8')) as JWK)).publicJwk;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Rotates the data folder's signing key: the current key becomes the previous one (still
+ * accepted and published until the tokens it signed expire) and a new key signs from the next
+ * start. Returns the new key's id.
+ */
+export const rotateFolderSigningKey = async (dataDir: string): Promise<string> => {
+  const file = join(dataDir, 'identity-signing-key.json');
+  const current = await readFile(file, 'utf8');
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
+  const jwk = await exportJWK(privateKey);
+  await writeFile(join(dataDir, 'identity-signing-key.previous.json'), current, { mode: 0o600 });
+  await writeFile(`${file}.tmp`, JSON.stringify(jwk), { mode: 0o600 });
+  await rename(`${file}.tmp`, file);
+  return (await signingKeysFromJwk(jwk)).kid;
 };
