@@ -2,23 +2,23 @@
  * DynamoDB Streams → EventBridge: every committed event some routing rule matches (`isRouted`:
  * OrderPlaced, OrderDelivered, OrderCancelled) goes on the Strata bus as one `PutEvents` entry
  * (`toPutEventsEntry`, the same shape the local bus builds), in its current schema version
- * (`busEnvelope`). The others stay off the bus: EventBridge bills every event put, read or not.
+ * (`busEnvelope`), through the workflows package's EventBridge publisher (beside the local bus).
+ * The others stay off the bus: EventBridge bills every event put, read or not.
  * Domain events are published from the change feed only, at least once: consumers dedup on
  * `detail.eventId`.
  */
-import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { EventEnvelope } from '@strata/events';
 import type { BatchResponse } from '@strata/projections';
-import { busEnvelope, isRouted, toPutEventsEntry } from '@strata/workflows';
+import { busEnvelope, isRouted } from '@strata/workflows';
+import { createEventBridgePublisher, type EventBridgeClientLike } from '@strata/workflows/routing/bus.eventbridge';
+
+export type { EventBridgeClientLike };
 import { decodeStreamRecord, type DynamoDBStreamEvent, type DynamoDBStreamRecord } from '@strata/write-model/dynamodb';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { EnvKey } from '../names.js';
 import { once } from './once.js';
-
-export interface EventBridgeClientLike {
-  send(command: PutEventsCommand): Promise<Pick<PutEventsCommandOutput, 'FailedEntryCount' | 'Entries'>>;
-}
 
 export interface PublisherOptions {
   readonly client: EventBridgeClientLike;
@@ -30,36 +30,14 @@ export interface PublisherOptions {
   readonly backoffMs?: number;
 }
 
-/** PutEvents takes at most 10 entries per call. */
-const MAX_ENTRIES = 10;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export const createPublisherHandler = (o: PublisherOptions) => {
-  const maxAttempts = o.maxAttempts ?? 3;
-  const backoffMs = o.backoffMs ?? 100;
-
-  /** Sends entries in tens, again for the refused ones; returns the indexes still refused. */
-  const publish = async (envelopes: readonly EventEnvelope[]): Promise<Set<number>> => {
-    let pending = envelopes.map((_, i) => i);
-    for (let attempt = 1; pending.length > 0 && attempt <= maxAttempts; attempt++) {
-      if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2));
-      const refused: number[] = [];
-      for (let start = 0; start < pending.length; start += MAX_ENTRIES) {
-        const slice = pending.slice(start, start + MAX_ENTRIES);
-        try {
-          const out = await o.client.send(new PutEventsCommand({ Entries: slice.map((i) => toPutEventsEntry(envelopes[i]!, o.eventBusName)) }));
-          if ((out.FailedEntryCount ?? 0) > 0) refused.push(...slice.filter((_, k) => out.Entries?.[k]?.ErrorCode !== undefined));
-        } catch (err) {
-          // Throttled or unreachable: the whole call is retried.
-          o.logger.warn('PutEvents failed', { attempt, err });
-          refused.push(...slice);
-        }
-      }
-      pending = refused;
-    }
-    return new Set(pending);
-  };
+  const { publish } = createEventBridgePublisher({
+    client: o.client,
+    eventBusName: o.eventBusName,
+    ...(o.maxAttempts === undefined ? {} : { maxAttempts: o.maxAttempts }),
+    ...(o.backoffMs === undefined ? {} : { backoffMs: o.backoffMs }),
+    onCallFailed: (attempt, err) => o.logger.warn('PutEvents failed', { attempt, err }),
+  });
 
   return async (event: DynamoDBStreamEvent): Promise<BatchResponse> => {
     const owners: number[] = [];
