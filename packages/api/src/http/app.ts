@@ -7,7 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import * as E from 'fp-ts/lib/Either.js';
 import { CommitTooLargeError, EventStoreUnavailableError, VersionConflictError, isIdentifier } from '@strata/events';
 import type { ApiDeps } from './deps.js';
-import { invalid, type ApiEnv } from './context.js';
+import { ClientAbortedError, bodyText, invalid, type ApiEnv } from './context.js';
 import { problem } from './problem.js';
 import { createCachedVerifier } from '../identity/verifier.cached.js';
 import { identityRoutes } from './routes.identity.js';
@@ -21,8 +21,8 @@ import { orderRoutes } from './routes.orders.js';
  * socket went away mid-body (the read then fails with ECONNRESET "aborted"). The request's signal
  * covers hosts that abort it. A driver's own ECONNRESET (Redis, PostgreSQL) is not mistaken for one.
  */
-const clientAborted = (c: Context<ApiEnv>): boolean => {
-  if (c.req.raw.signal.aborted) return true;
+const clientAborted = (c: Context<ApiEnv>, err: unknown): boolean => {
+  if (err instanceof ClientAbortedError || c.req.raw.signal.aborted) return true;
   const incoming = (c.env as { incoming?: { readonly complete?: boolean; readonly destroyed?: boolean; readonly errored?: unknown } } | undefined)?.incoming;
   return incoming !== undefined && incoming.complete === false && (incoming.destroyed === true || (incoming.errored ?? null) !== null);
 };
@@ -78,7 +78,7 @@ const idempotency = (deps: Pick<ApiDeps, 'idempotency'>): MiddlewareHandler<ApiE
   const key = c.req.header('idempotency-key');
   if (c.req.method !== 'POST' || key === undefined) return next();
   if (!isIdentifier(key)) return invalid(c, [{ field: 'Idempotency-Key', message: 'must be 1-128 letters, digits or _ . : - (a UUID fits)' }]);
-  const body = await c.req.text();
+  const body = await bodyText(c);
   const fingerprint = createHash('sha256').update(`${c.req.path}\n${c.req.header('content-type') ?? ''}\n${body}`).digest('hex');
   const scoped = `${c.get('client')}|${key}`;
   const seen = await deps.idempotency.begin(scoped, fingerprint);
@@ -141,7 +141,7 @@ export const createApi = (deps: ApiDeps): Hono<ApiEnv> => {
     const code = (err as { code?: unknown }).code;
     // The client went away mid-request (closed the socket while sending its body): nobody reads
     // this answer and nothing is wrong with the server, so it is not an error-level event.
-    if (clientAborted(c)) {
+    if (clientAborted(c, err)) {
       log?.info('client aborted the request', { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, code });
       return problem(c, 400, { slug: 'client-aborted', detail: 'the client closed the connection before the request was complete' });
     }
