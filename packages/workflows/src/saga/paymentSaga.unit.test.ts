@@ -65,7 +65,9 @@ describe('payment saga on the ASL documents', () => {
     await s.placeOrder('o-slow', 100);
     await s.settle();
     await expectPair(s, 'o-slow', 'confirmed', 'authorized');
-    await new Promise((resolve) => setTimeout(resolve, 450)); // the abandoned first attempt completes
+    // The abandoned slow first attempt and the retry: wait until both have run to the end.
+    await s.sim.whenHandled('authorize', 2);
+    expect(s.sim.requests.authorize).toBe(2);
     expect(s.sim.ledger()).toHaveLength(1);
   });
 
@@ -100,7 +102,7 @@ describe('payment saga on the ASL documents', () => {
     const s = await setup({ rules: [{ paymentIdPrefix: 'o-race', slowFirstAttempts: 1, slowMs: 300 }] });
     await s.placeOrder('o-race', 100);
     const saga = s.settle();
-    while (s.sim.requests.authorize === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await s.sim.whenReceived('authorize', 1);
     await ok(s.writeModel.cancelOrder({ orderId: 'o-race', reason: 'changed my mind' }, s.ctx('cancel')));
     await saga;
     await s.settle();

@@ -89,7 +89,7 @@ describe('crash during sagas under load', () => {
     const ids = Array.from({ length: 8 }, (_, i) => `load-${i}`);
     for (const id of ids) await s.placeOrder(id, 100 + id.length);
     const saga = s.settle();
-    while (s.sim.requests.authorize < ids.length) await new Promise((resolve) => setTimeout(resolve, 5));
+    await s.sim.whenReceived('authorize', ids.length);
     s.runner.stop(); // the "crash": every execution is abandoned mid-authorization
     await saga;
     expect(s.runner.executions().filter((e) => e.status === 'aborted').length).toBeGreaterThan(0);
