@@ -16,13 +16,14 @@ import { opsRoutes } from './routes.ops.js';
 import { orderRoutes } from './routes.orders.js';
 
 /**
- * Whether the client closed the connection before its request was complete. Under Node the host
- * passes the `IncomingMessage` as `c.env.incoming`: incomplete and destroyed or errored means the
- * socket went away mid-body (the read then fails with ECONNRESET "aborted"). The request's signal
- * covers hosts that abort it. A driver's own ECONNRESET (Redis, PostgreSQL) is not mistaken for one.
+ * Whether this error is the client closing the connection before its request was complete: the
+ * body read says so (`ClientAbortedError`), or — for a read that did not go through `bodyText` —
+ * the Node host's `IncomingMessage` (`c.env.incoming`) is incomplete and destroyed or errored.
+ * Not the bare "signal aborted": a client that gave up while the store was failing must not hide
+ * the store's error. A driver's own ECONNRESET (Redis, PostgreSQL) is not mistaken for one either.
  */
 const clientAborted = (c: Context<ApiEnv>, err: unknown): boolean => {
-  if (err instanceof ClientAbortedError || c.req.raw.signal.aborted) return true;
+  if (err instanceof ClientAbortedError) return true;
   const incoming = (c.env as { incoming?: { readonly complete?: boolean; readonly destroyed?: boolean; readonly errored?: unknown } } | undefined)?.incoming;
   return incoming !== undefined && incoming.complete === false && (incoming.destroyed === true || (incoming.errored ?? null) !== null);
 };
