@@ -1,9 +1,13 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { paymentStream } from '@strata/events';
 import type { Notification, Notifier } from '../notifications/port.js';
 import type { SimulatedProviderConfig } from '../provider/provider.simulated.js';
 import { createSagaHarness, orderPaymentPair, type SagaHarness } from '../testing/sagaHarness.js';
+
+// Each case starts a simulated provider and runs ASL executions: seconds on a loaded 2-core
+// machine. The bound only cuts a hang short; nothing here waits on time (see the provider's hooks).
+jest.setTimeout(30_000);
 
 // The failure matrix, run on the ASL documents themselves through aws-local-stepfunctions, with
 // the real step handlers, the HTTP provider client and the simulated provider on loopback.
