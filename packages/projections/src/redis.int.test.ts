@@ -1,4 +1,4 @@
-import { afterAll, expect, it } from '@jest/globals';
+import { afterAll, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { describeWith, redisUrl } from '@strata/test-env';
 import { connectRedisStatusStore, purgePrefix } from './redis.js';
@@ -7,6 +7,9 @@ import { connectRedisStatusStore, purgePrefix } from './redis.js';
  * `purge` must survive the key count a benchmark leaves behind: with KEYS + one DEL of every key
  * as arguments, 40,000 keys overflowed the call stack. It now SCANs and UNLINKs in batches.
  */
+// Writing 40,000 keys takes a second on an idle machine, several on a loaded one.
+jest.setTimeout(60_000);
+
 describeWith('REDIS', 'Redis status cache purge', () => {
   const redis = new Redis(redisUrl(), { lazyConnect: true });
   const run = Math.random().toString(36).slice(2, 10);

@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
 import { connect } from 'node:net';
 import { Hono } from 'hono';
 import { createTestApi, type TestApi } from '@strata/api/testing';
 import type { ApiEnv } from '@strata/api/http/context';
 import type { Logger } from '@strata/api';
 import { listen, type RunningServer } from './server.js';
+
+// A bound for a loaded machine only: the cases wait on hooks, not on time.
+jest.setTimeout(30_000);
 
 /*
  * A client that closes its connection half-way through the body (issue 11): the API over the

@@ -1,10 +1,13 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { EventStoreUnavailableError, FEED_START, InvalidAppendError, customerStream, type AppendRequest, type ChangeFeed, type EventStore } from '@strata/events';
 import { createMemoryEventStore } from '@strata/write-model';
 import type { ProjectionSink } from '@strata/projections';
 import { createTestApi, type TestApi, type TestApiOptions } from '../testing.js';
 import type { ApiDeps, Logger } from './deps.js';
+
+// A bound for a loaded machine only: the cases wait on hooks, not on time.
+jest.setTimeout(30_000);
 
 /*
  * Registration is atomic (issue 11, docs/decisions/0005): after a failure injected at any step —

@@ -247,7 +247,7 @@ export function runApiFuzz(name: string, setup: () => Promise<FuzzFixture>, opti
         const before = await fx.snapshot();
         await fc.assert(fc.asyncProperty(badBody(e), async (body) => expectRejected(await send(e, body), body)), { numRuns: runs(150) });
         expect(await fx.snapshot()).toEqual(before);
-      });
+      }, timeout);
 
       it('hostile text in a key → 4xx problem, store unchanged', async () => {
         const before = await fx.snapshot();
@@ -289,7 +289,7 @@ export function runApiFuzz(name: string, setup: () => Promise<FuzzFixture>, opti
           { numRuns: runs(50) },
         );
         expect(await fx.snapshot()).toEqual(before);
-      });
+      }, timeout);
     });
 
     // Every endpoint with fields (deliver has none; its keys are fuzzed above).
@@ -330,7 +330,7 @@ export function runApiFuzz(name: string, setup: () => Promise<FuzzFixture>, opti
         );
         await fc.assert(fc.asyncProperty(anyId, async (id) => expectRejected(await t.app.request(`/cached/orders/${encodeURIComponent(id)}`, { headers: { authorization: customer.tokens.idToken } }), id)), { numRuns: runs(50) });
         expect(await fx.snapshot()).toEqual(before);
-      });
+      }, timeout);
 
       it('bad query strings on GET /orders and GET /analytics → 400 problem', async () => {
         const knownOrders = ['userId', 'limit', 'cursor'];
@@ -350,7 +350,7 @@ export function runApiFuzz(name: string, setup: () => Promise<FuzzFixture>, opti
           }),
           { numRuns: runs(100) },
         );
-      });
+      }, timeout);
     });
   });
 }
