@@ -52,9 +52,10 @@ export class Identity extends Construct {
 
   /**
    * What the API's Cognito identity adapter does besides public sign-up and sign-in: confirm a
-   * new user (the seed's flow signs in right after registering) and put them in a role group.
+   * new user (the seed's flow signs in right after registering) and put them in a role group, and
+   * delete a user whose registration failed half-way (docs/decisions/0005).
    */
   grantUserAdministration(grantee: iam.IGrantable): iam.Grant {
-    return this.userPool.grant(grantee, 'cognito-idp:AdminConfirmSignUp', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminGetUser');
+    return this.userPool.grant(grantee, 'cognito-idp:AdminConfirmSignUp', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser');
   }
 }

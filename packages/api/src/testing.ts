@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { FEED_START, orderStream, paymentStream, type EventEnvelope } from '@strata/events';
+import { FEED_START, orderStream, paymentStream, type ChangeFeed, type EventEnvelope, type EventStore } from '@strata/events';
 import { createMemoryEventStore, createWriteModel } from '@strata/write-model';
 import {
   applyToReadModel,
@@ -42,22 +42,31 @@ export interface TestApiOptions {
   readonly options?: ApiOptions;
   /** A real read side (e.g. the relational model on PostgreSQL) instead of the in-memory double. */
   readonly readSide?: { readonly sink: ProjectionSink; readonly queries: OrderQueries };
+  /**
+   * Another event store (PGlite, PostgreSQL, DynamoDB) instead of a fresh memory store; `close()`
+   * closes it. Without a change feed no consumer runs, so the read side stays empty.
+   */
+  readonly eventStore?: EventStore & Partial<ChangeFeed>;
+  /** Fault injection: decorates the dependencies before the app is built, and the read model's sink. */
+  readonly decorate?: { readonly deps?: (deps: ApiDeps) => ApiDeps; readonly sink?: (sink: ProjectionSink) => ProjectionSink };
 }
 
 export const createTestApi = async (o: TestApiOptions = {}) => {
   const clock = o.clock ?? (() => new Date());
   const newId = () => randomUUID();
-  const store = createMemoryEventStore();
+  const store: EventStore & Partial<ChangeFeed> = o.eventStore ?? createMemoryEventStore();
   const writeModel = createWriteModel({ eventStore: store });
   const readModel = o.readSide ?? memoryReadSide(clock);
   const statusCache = createStatusCache({ store: memoryStatusStore({ ttlMs: 60_000 }), fallback: readModel.queries });
   const deadLetters = memoryDeadLetters();
-  const consumers = [readModel.sink, statusCache.sink].map((sink) => createCatchUpConsumer({ feed: store, sink, deadLetters, idleMs: 5 }));
+  const feed: ChangeFeed | undefined = store.readFeed === undefined ? undefined : { readFeed: store.readFeed.bind(store) };
+  const readSink = o.decorate?.sink ? o.decorate.sink(readModel.sink) : readModel.sink;
+  const consumers = feed === undefined ? [] : [readSink, statusCache.sink].map((sink) => createCatchUpConsumer({ feed, sink, deadLetters, idleMs: 5 }));
   for (const c of consumers) c.start();
   const users = createMemoryUserStore();
   const keys = await generateSigningKeys();
   const identity = createLocalIdentity({ users, keys, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, clock, newId, scrypt: { N: 1024, r: 8, p: 1 } });
-  const deps: ApiDeps = {
+  const plainDeps: ApiDeps = {
     writeModel,
     queries: readModel.queries,
     statusCache: statusCache.reader,
@@ -70,6 +79,7 @@ export const createTestApi = async (o: TestApiOptions = {}) => {
     newId,
     options: { readYourWritesTimeoutMs: 5000, ...o.options },
   };
+  const deps = o.decorate?.deps ? o.decorate.deps(plainDeps) : plainDeps;
   const app = createApi(deps);
 
   /** Registers through the API, grants extra roles, logs in; returns the user's id and tokens. */
@@ -89,7 +99,10 @@ export const createTestApi = async (o: TestApiOptions = {}) => {
   };
 
   /** Every event the store holds, in commit order (to prove rejected requests appended nothing). */
-  const allEvents = async (): Promise<readonly EventEnvelope[]> => (await store.readFeed(FEED_START, 1_000_000)).events;
+  const allEvents = async (): Promise<readonly EventEnvelope[]> => {
+    if (feed === undefined) throw new Error('allEvents needs an event store with a change feed');
+    return (await feed.readFeed(FEED_START, 1_000_000)).events;
+  };
 
   const close = async () => {
     await Promise.all(consumers.map((c) => c.stop()));

@@ -45,6 +45,29 @@ export const redisStatusStore = (redis: Redis, options: { ttlMs: number; prefix?
   };
 };
 
+/** Keys deleted per UNLINK (and asked for per SCAN step). */
+const PURGE_BATCH = 1000;
+
+/** `*`, `?`, `[`, `]` and `\` are glob syntax in MATCH; a prefix is matched literally. */
+const globLiteral = (s: string): string => s.replace(/[*?[\]\\]/g, (ch) => `\\${ch}`);
+
+/**
+ * Deletes every key under `prefix` and returns how many it deleted. SCAN (not KEYS, which blocks
+ * a shared Redis for the whole keyspace walk) and UNLINK in batches of at most `PURGE_BATCH`
+ * arguments (a bench leaves 40,000+ keys: one call with that many arguments overflows the stack,
+ * and DEL of that many values blocks the server while it frees them).
+ */
+export const purgePrefix = async (redis: Redis, prefix: string, batch = PURGE_BATCH): Promise<number> => {
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${globLiteral(prefix)}*`, 'COUNT', batch);
+    cursor = next;
+    for (let i = 0; i < keys.length; i += batch) deleted += await redis.unlink(...keys.slice(i, i + batch));
+  } while (cursor !== '0');
+  return deleted;
+};
+
 /** A status store on its own Redis connection (for the composition root and the bench); `close` ends it. */
 export const connectRedisStatusStore = (
   url: string,
@@ -59,9 +82,8 @@ export const connectRedisStatusStore = (
       await redis.quit();
     },
     /** Deletes every key under the prefix: throw-away runs (bench, tests) leave nothing behind. */
-    async purge() {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+    purge: async () => {
+      await purgePrefix(redis, prefix);
     },
   };
 };

@@ -15,6 +15,7 @@ import {
   CommitTooLargeError,
   FEED_START,
   GENESIS_HASH,
+  InvalidAppendError,
   VersionConflictError,
   expectAny,
   expectNoStream,
@@ -290,6 +291,30 @@ export function runEventStoreContract(name: string, setup: () => Promise<EventSt
         const before = await store().append(testAppend(stream, expectNoStream, testEvents(1)));
         await expect(store().append(testAppend(stream, expectVersion(1), [...testEvents(1), ...oversized()]))).rejects.toBeInstanceOf(CommitTooLargeError);
         expect((await store().readStream(stream)).events).toEqual(before.events);
+      });
+
+      // PostgreSQL's jsonb refuses these and DynamoDB cannot encode a lone surrogate; every store
+      // refuses them the same way, so no test on one store hides what another does.
+      it.each([
+        ['NUL in a value', { name: 'a\u0000b' }],
+        ['a lone high surrogate', { name: 'x\uD800' }],
+        ['a lone low surrogate, nested', { lines: [{ name: '\uDC00y' }] }],
+        ['NUL in a key', { ['k\u0000']: 1 }],
+      ])('refuses text no store can keep (%s) with InvalidAppendError and writes nothing', async (_label, data) => {
+        const stream = testStreamId();
+        const before = await store().append(testAppend(stream, expectNoStream, testEvents(1)));
+        const error = await rejection(store().append(testAppend(stream, expectVersion(1), [{ eventId: uid(), type: 'ContractTested', schemaVersion: 1, data }])));
+        expect(error).toBeInstanceOf(InvalidAppendError);
+        expect(error).toMatchObject({ code: 'INVALID_APPEND' });
+        expect((await store().readStream(stream)).events).toEqual(before.events);
+      });
+
+      it('keeps well-formed text that is merely unusual: a surrogate pair, tab, newline, bidi controls', async () => {
+        const stream = testStreamId();
+        const data = { name: '😀 \t\n\u202Eevil\u202C \u0001' };
+        const written = await store().append(testAppend(stream, expectNoStream, [{ eventId: uid(), type: 'ContractTested', schemaVersion: 1, data }]));
+        expect((await store().readStream(stream)).events).toEqual(written.events);
+        expect(written.events[0]?.data).toEqual(data);
       });
     });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
@@ -7,7 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import * as E from 'fp-ts/lib/Either.js';
 import { CommitTooLargeError, EventStoreUnavailableError, VersionConflictError, isIdentifier } from '@strata/events';
 import type { ApiDeps } from './deps.js';
-import { invalid, type ApiEnv } from './context.js';
+import { ClientAbortedError, bodyText, invalid, type ApiEnv } from './context.js';
 import { problem } from './problem.js';
 import { createCachedVerifier } from '../identity/verifier.cached.js';
 import { identityRoutes } from './routes.identity.js';
@@ -15,6 +15,19 @@ import { insightRoutes } from './routes.insights.js';
 import { opsRoutes } from './routes.ops.js';
 import { adminRoutes } from './routes.admin.js';
 import { orderRoutes } from './routes.orders.js';
+
+/**
+ * Whether this error is the client closing the connection before its request was complete: the
+ * body read says so (`ClientAbortedError`), or — for a read that did not go through `bodyText` —
+ * the Node host's `IncomingMessage` (`c.env.incoming`) is incomplete and destroyed or errored.
+ * Not the bare "signal aborted": a client that gave up while the store was failing must not hide
+ * the store's error. A driver's own ECONNRESET (Redis, PostgreSQL) is not mistaken for one either.
+ */
+const clientAborted = (c: Context<ApiEnv>, err: unknown): boolean => {
+  if (err instanceof ClientAbortedError) return true;
+  const incoming = (c.env as { incoming?: { readonly complete?: boolean; readonly destroyed?: boolean; readonly errored?: unknown } } | undefined)?.incoming;
+  return incoming !== undefined && incoming.complete === false && (incoming.destroyed === true || (incoming.errored ?? null) !== null);
+};
 
 /** Longest Authorization header value considered: Cognito tokens are 1–2 KB. */
 const MAX_TOKEN_CHARS = 8192;
@@ -67,7 +80,7 @@ const idempotency = (deps: Pick<ApiDeps, 'idempotency'>): MiddlewareHandler<ApiE
   const key = c.req.header('idempotency-key');
   if (c.req.method !== 'POST' || key === undefined) return next();
   if (!isIdentifier(key)) return invalid(c, [{ field: 'Idempotency-Key', message: 'must be 1-128 letters, digits or _ . : - (a UUID fits)' }]);
-  const body = await c.req.text();
+  const body = await bodyText(c);
   const fingerprint = createHash('sha256').update(`${c.req.path}\n${c.req.header('content-type') ?? ''}\n${body}`).digest('hex');
   const scoped = `${c.get('client')}|${key}`;
   const seen = await deps.idempotency.begin(scoped, fingerprint);
@@ -128,14 +141,31 @@ export const createApi = (deps: ApiDeps): Hono<ApiEnv> => {
 
   app.notFound((c) => problem(c, 404, { slug: 'route-not-found', detail: `no route ${c.req.method} ${c.req.path}` }));
   app.onError((err, c) => {
+    const code = (err as { code?: unknown }).code;
+    // The client went away mid-request (closed the socket while sending its body): nobody reads
+    // this answer and nothing is wrong with the server, so it is not an error-level event.
+    if (clientAborted(c, err)) {
+      log?.info('client aborted the request', { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, code });
+      return problem(c, 400, { slug: 'client-aborted', detail: 'the client closed the connection before the request was complete' });
+    }
     if (err instanceof HTTPException) return problem(c, err.status as 400, { slug: 'http', detail: err.message });
     if (err instanceof EventStoreUnavailableError) {
       log?.error('event store unavailable', { requestId: c.get('requestId'), code: err.code, cause: String(err.cause) });
       return problem(c, 503, { slug: 'unavailable', detail: 'the event store is unavailable; retry shortly' }, { 'retry-after': '1' });
     }
+    if (code === 'IDENTITY_UNAVAILABLE') {
+      log?.error('identity provider unavailable', { requestId: c.get('requestId'), reason: err.message, cause: String(err.cause) });
+      return problem(c, 503, { slug: 'unavailable', detail: 'the identity provider is unavailable; retry shortly' }, { 'retry-after': '1' });
+    }
     if (err instanceof CommitTooLargeError) return problem(c, 413, { slug: 'commit-too-large', detail: 'the request produces more data than the store accepts' });
+    // Second line of defence behind validation: the store refused the request's data (e.g. a
+    // character its JSON type cannot hold). That is the request's fault, so a 4xx, never a 500.
+    // Matched on the code: an adapter from another copy of @strata/events speaks the same codes.
+    if (code === 'INVALID_APPEND') {
+      log?.warn('the event store refused the data of a request that passed validation', { requestId: c.get('requestId'), path: c.req.path, reason: err.message });
+      return problem(c, 422, { slug: 'data-refused', detail: 'the store cannot keep data in this request (for example a character it does not accept); change it and retry' });
+    }
     // Read-side faults, matched by their documented codes (@strata/projections).
-    const code = (err as { code?: unknown }).code;
     if (code === 'INVALID_CURSOR') return problem(c, 400, { slug: 'validation', detail: 'the page cursor is invalid', errors: [{ field: 'cursor', message: 'is not a cursor this API issued' }] });
     if (code === 'READ_MODEL_UNAVAILABLE') return problem(c, 503, { slug: 'unavailable', detail: 'the read model is unavailable; retry shortly' }, { 'retry-after': '1' });
     if (err instanceof VersionConflictError) return problem(c, 409, { slug: 'concurrent-update', detail: 'the resource changed concurrently; retry' });

@@ -50,8 +50,41 @@ const isJson = (contentType: string | undefined): boolean => contentType !== und
  * body the codec refuses (naming each field). An empty body reads as `{}` when `optional`.
  * The size limit is enforced before this by the body-limit middleware.
  */
+/** The client closed the connection before its request was complete (the app's error handler logs it at info). */
+export class ClientAbortedError extends Error {
+  readonly code = 'CLIENT_ABORTED';
+  constructor() {
+    super('the client closed the connection before the request was complete');
+    this.name = 'ClientAbortedError';
+  }
+}
+
+/**
+ * The request body as text. Rejects with `ClientAbortedError` as soon as the request's signal
+ * aborts (the Node host aborts it when the client's connection closes), because a body stream
+ * whose socket died before it was first read may never settle: the handler would wait forever.
+ */
+export const bodyText = (c: ApiContext): Promise<string> => {
+  const signal = c.req.raw.signal;
+  if (signal.aborted) return Promise.reject(new ClientAbortedError());
+  return new Promise<string>((resolve, reject) => {
+    const onAbort = () => reject(new ClientAbortedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    c.req.text().then(
+      (text) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(text);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+};
+
 export const readBody = async <A>(c: ApiContext, codec: t.Type<A, unknown, unknown>, optional = false): Promise<E.Either<Response, A>> => {
-  const raw = await c.req.text();
+  const raw = await bodyText(c);
   const contentType = c.req.header('content-type');
   if (raw.length === 0 && optional && (contentType === undefined || isJson(contentType))) return E.mapLeft((errors: FieldError[]) => invalid(c, errors))(decode(codec, {}));
   if (!isJson(contentType)) return E.left(problem(c, 415, { slug: 'unsupported-media-type', detail: 'send the body as application/json' }));

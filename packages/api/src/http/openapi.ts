@@ -21,7 +21,19 @@ const errors = {
 };
 const secured = [{ bearer: [] }];
 
-const str = (maxLength: number, extra: object = {}) => ({ type: 'string', minLength: 1, maxLength, ...extra });
+/*
+ * Text classes as validation.ts enforces them (docs/reference/api.md, "Text fields"). A JSON
+ * Schema pattern cannot say "no lone surrogate", so the descriptions say it.
+ */
+const LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$';
+const PROSE_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$';
+const LINE_NOTE = 'Single-line text: no control characters (tab and line breaks included), no bidi embedding/override/isolate controls (U+202A–U+202E, U+2066–U+2069), no lone UTF-16 surrogates.';
+const PROSE_NOTE = 'Free text: tab, LF and CR allowed; no other control characters, no NUL, no lone UTF-16 surrogates.';
+const SECRET_NOTE = 'No NUL and no lone UTF-16 surrogates.';
+/** A single-line text field (names, address lines, product names …). */
+const str = (maxLength: number, extra: object = {}) => ({ type: 'string', minLength: 1, maxLength, pattern: LINE_PATTERN, description: LINE_NOTE, ...extra });
+/** A free-text field (reasons, comments). */
+const prose = (minLength: number, maxLength: number) => ({ type: 'string', minLength, maxLength, pattern: PROSE_PATTERN, description: PROSE_NOTE });
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -53,16 +65,16 @@ export const openApiDocument = {
         additionalProperties: false,
         required: ['email', 'password', 'firstName', 'lastName', 'phoneNumber'],
         properties: {
-          email: { type: 'string', format: 'email', maxLength: 254 },
-          password: { type: 'string', minLength: 8, maxLength: 256, description: 'Lower- and upper-case letters, a digit and a symbol' },
+          email: { type: 'string', format: 'email', maxLength: 254, pattern: LINE_PATTERN },
+          password: { type: 'string', minLength: 8, maxLength: 256, description: `Lower- and upper-case letters, a digit and a symbol. ${SECRET_NOTE}` },
           firstName: str(100),
           lastName: str(100),
           phoneNumber: { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$' },
         },
       },
       RegisterResponse: { type: 'object', properties: { message: { type: 'string' }, userSub: { type: 'string' }, email: { type: 'string' }, userConfirmed: { type: 'boolean' } } },
-      LoginRequest: { type: 'object', additionalProperties: false, required: ['email', 'password'], properties: { email: { type: 'string', format: 'email' }, password: str(256) } },
-      RefreshRequest: { type: 'object', additionalProperties: false, required: ['refreshToken'], properties: { refreshToken: str(8192) } },
+      LoginRequest: { type: 'object', additionalProperties: false, required: ['email', 'password'], properties: { email: { type: 'string', format: 'email', maxLength: 254, pattern: LINE_PATTERN }, password: { type: 'string', minLength: 1, maxLength: 256, description: SECRET_NOTE } } },
+      RefreshRequest: { type: 'object', additionalProperties: false, required: ['refreshToken'], properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 8192, description: SECRET_NOTE } } },
       Tokens: {
         type: 'object',
         required: ['idToken', 'accessToken', 'expiresIn', 'tokenType'],
@@ -93,7 +105,7 @@ export const openApiDocument = {
                 productId: str(64),
                 productName: str(200),
                 quantity: { type: 'integer', minimum: 1, maximum: 1000000 },
-                price: { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\d+(\\.\\d+)?$' }], description: 'Decimal price with at most the currency\'s minor digits' },
+                price: { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\d+(\\.\\d+)?$', maxLength: 32 }], description: 'Decimal price with at most the currency\'s minor digits; a string must match the pattern exactly (no surrounding spaces)' },
               },
             },
           },
@@ -126,7 +138,7 @@ export const openApiDocument = {
         type: 'object',
         additionalProperties: false,
         required: ['orderId', 'rating', 'comment', 'category'],
-        properties: { userId: { type: 'string' }, orderId: { type: 'string' }, rating: { type: 'integer', minimum: 1, maximum: 5 }, comment: { type: 'string', maxLength: 2000 }, category: str(100) },
+        properties: { userId: { type: 'string' }, orderId: { type: 'string' }, rating: { type: 'integer', minimum: 1, maximum: 5 }, comment: prose(0, 2000), category: str(100) },
       },
       Analytics: {
         type: 'object',
@@ -229,7 +241,7 @@ export const openApiDocument = {
         summary: 'Cancel an order (owner or admin)',
         security: secured,
         parameters: [idParam, idempotencyKey],
-        requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: { reason: str(500) } }) },
+        requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: { reason: prose(1, 500) } }) },
         responses: { '200': { description: 'Cancelled', content: json(ref('Order')) }, '404': problemResponse('No such order'), '409': problemResponse('Not cancellable in its status'), ...errors },
       },
     },

@@ -9,17 +9,17 @@ import type { ApiDeps } from './deps.js';
 import { STAFF_READERS, authorize, commandContext, hasRole, invalid, newAggregateId, readBody, readQuery, type ApiContext, type ApiEnv } from './context.js';
 import { presentEvent, presentOrder } from './present.js';
 import { problem, rejection, type FieldError } from './problem.js';
-import { arrayOf, closed, decimal, identifier, integer, text } from './validation.js';
+import { arrayOf, closed, decimal, identifier, integer, prose, text } from './validation.js';
 
 export const MAX_ITEMS = 100;
 
 const Address = closed('ShippingAddress', { street: text(1, 200), city: text(1, 100), zipCode: text(1, 20), country: text(1, 56) });
 const Item = closed('OrderItem', { productId: text(1, 64), productName: text(1, 200), quantity: integer(1, 1_000_000), price: decimal });
 export const PlaceOrderBody = closed('PlaceOrderBody', { items: arrayOf(Item, 1, MAX_ITEMS), shippingAddress: Address }, { userId: identifier, currency: Currency });
-export const CancelBody = closed('CancelBody', {}, { reason: text(1, 500) });
+export const CancelBody = closed('CancelBody', {}, { reason: prose(1, 500) });
 export const ShipBody = closed('ShipBody', {}, { carrier: text(1, 100), trackingNumber: text(1, 100) });
 export const DeliverBody = closed('DeliverBody', {});
-export const FeedbackBody = closed('FeedbackBody', { orderId: identifier, rating: integer(1, 5), comment: text(0, 2000), category: text(1, 100) }, { userId: identifier });
+export const FeedbackBody = closed('FeedbackBody', { orderId: identifier, rating: integer(1, 5), comment: prose(0, 2000), category: text(1, 100) }, { userId: identifier });
 const limitParam = new t.Type<number, string, unknown>(
   'limit',
   (u): u is number => typeof u === 'number',

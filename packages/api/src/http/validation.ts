@@ -37,12 +37,55 @@ export const closed = <R extends t.Props, O extends t.Props = Record<never, neve
   );
 };
 
-export const text = (min: number, max: number) =>
+/*
+ * What text fields refuse (docs/reference/api.md, "Text fields"). Every string that reaches the
+ * event store passes one of these classes; PostgreSQL's jsonb refuses NUL and lone surrogates
+ * outright, DynamoDB would store a lone surrogate as U+FFFD (breaking the hash chain), and a
+ * password with one would hash the same as another — so those two are refused everywhere.
+ *
+ * - `line`  (names, address lines, product names, categories, carriers …): also every C0/C1
+ *   control character (tab and newlines included), DEL, U+2028/U+2029, and the bidi embedding,
+ *   override and isolate controls U+202A–U+202E, U+2066–U+2069, which let a name display as
+ *   something else (“Trojan Source”). The marks U+200E/U+200F stay allowed for right-to-left names.
+ * - `prose` (cancellation reasons, feedback comments): tab, LF and CR allowed; other C0/C1 and DEL
+ *   refused. Bidi controls are allowed: mixed-direction paragraphs use them legitimately.
+ * - `secret` (passwords, refresh tokens): NUL and lone surrogates only; never displayed.
+ */
+export type TextClass = 'line' | 'prose' | 'secret';
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_IN_LINE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_IN_PROSE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+
+const codePoint = (ch: string): string => `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Why `s` is not acceptable text of class `kind`, or undefined when it is. */
+export const textProblem = (s: string, kind: TextClass): string | undefined => {
+  if (s.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
+  if (LONE_SURROGATE.test(s)) return 'must not contain a lone UTF-16 surrogate (not valid Unicode text)';
+  if (kind === 'secret') return undefined;
+  const control = (kind === 'line' ? CONTROL_IN_LINE : CONTROL_IN_PROSE).exec(s);
+  if (control) return `must not contain the control character ${codePoint(control[0])}${kind === 'line' ? ' (line breaks and tabs included)' : ''}`;
+  const bidi = kind === 'line' ? BIDI_CONTROL.exec(s) : null;
+  if (bidi) return `must not contain the bidirectional formatting character ${codePoint(bidi[0])}`;
+  return undefined;
+};
+
+/**
+ * A string of `min`..`max` UTF-16 code units (`min` counts non-blank ones) that passes
+ * `textProblem(kind)`. The default class is the strictest, so a new field is safe unless it asks otherwise.
+ */
+export const text = (min: number, max: number, kind: TextClass = 'line') =>
   new t.Type<string, string, unknown>(
-    `text(${min}..${max})`,
+    kind === 'line' ? `text(${min}..${max})` : `${kind}(${min}..${max})`,
     (u): u is string => typeof u === 'string',
     (u, c) => {
       if (typeof u !== 'string') return t.failure(u, c, 'must be a string');
+      const refused = textProblem(u, kind);
+      if (refused !== undefined) return t.failure(u, c, refused);
       const length = u.trim().length;
       if (length < min) return t.failure(u, c, min === 1 ? 'must not be empty' : `must have at least ${min} characters`);
       if (u.length > max) return t.failure(u, c, `must have at most ${max} characters`);
@@ -50,6 +93,11 @@ export const text = (min: number, max: number) =>
     },
     (a) => a,
   );
+
+/** Free text of several lines (reasons, comments): see `TextClass`. */
+export const prose = (min: number, max: number) => text(min, max, 'prose');
+/** Passwords and tokens: see `TextClass`. */
+export const secret = (min: number, max: number) => text(min, max, 'secret');
 
 export const identifier = new t.Type<string, string, unknown>(
   'identifier',
@@ -82,15 +130,31 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const email = new t.Type<string, string, unknown>(
   'email',
   (u): u is string => typeof u === 'string',
-  (u, c) => (typeof u === 'string' && u.length <= 254 && EMAIL.test(u) ? t.success(u) : t.failure(u, c, 'must be an e-mail address')),
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'must be an e-mail address');
+    const refused = textProblem(u, 'line');
+    if (refused !== undefined) return t.failure(u, c, refused);
+    return u.length <= 254 && EMAIL.test(u) ? t.success(u) : t.failure(u, c, 'must be an e-mail address');
+  },
   (a) => a,
 );
 
-/** A price as the seed sends it: a JSON number (25.00) or a decimal string ("25.00"). */
+/** The OpenAPI pattern of a decimal string: digits, optionally a point and digits; nothing around them. */
+export const DECIMAL_STRING = /^\d+(\.\d+)?$/;
+
+/**
+ * A price as the seed sends it: a JSON number (25.00) or a decimal string ("25.00") matching
+ * `DECIMAL_STRING` exactly (" 25.00" is refused, as the OpenAPI document says). Range and
+ * minor-unit digits are checked by `toMinorUnits` with the currency.
+ */
 export const decimal = new t.Type<number | string, number | string, unknown>(
   'decimal',
   (u): u is number | string => typeof u === 'number' || typeof u === 'string',
-  (u, c) => (typeof u === 'number' || (typeof u === 'string' && u.length <= 32) ? t.success(u) : t.failure(u, c, 'must be a decimal number')),
+  (u, c) => {
+    if (typeof u === 'number') return t.success(u);
+    if (typeof u === 'string' && u.length <= 32 && DECIMAL_STRING.test(u)) return t.success(u);
+    return t.failure(u, c, typeof u === 'string' ? 'must be a decimal such as "25.00" (digits, an optional point and digits; no spaces or signs)' : 'must be a decimal number');
+  },
   (a) => a,
 );
 

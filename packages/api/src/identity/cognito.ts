@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   AdminAddUserToGroupCommand,
   AdminConfirmSignUpCommand,
+  AdminDeleteUserCommand,
   InitiateAuthCommand,
   InvalidPasswordException,
   NotAuthorizedException,
@@ -13,10 +14,10 @@ import {
   type SignUpCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import type { IdentityError, IdentityProvider, Role, Tokens, TokenVerifier } from './ports.js';
+import { IdentityUnavailableError, type IdentityError, type IdentityProvider, type Role, type Tokens, type TokenVerifier } from './ports.js';
 import { principalOf } from './verifier.jwks.js';
 
-type CognitoCommand = SignUpCommand | AdminConfirmSignUpCommand | AdminAddUserToGroupCommand | InitiateAuthCommand;
+type CognitoCommand = SignUpCommand | AdminConfirmSignUpCommand | AdminAddUserToGroupCommand | AdminDeleteUserCommand | InitiateAuthCommand;
 
 export interface CognitoIdentityOptions {
   /** A `CognitoIdentityProviderClient` (or anything with its `send`). */
@@ -46,6 +47,15 @@ export const createCognitoIdentityProvider = (options: CognitoIdentityOptions): 
   const { client, userPoolId, clientId } = options;
   const addToGroup = (username: string, role: Role) =>
     client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: role })) as Promise<AdminAddUserToGroupCommandOutput>;
+  // The pool signs in by e-mail (infra: signInAliases email), so the e-mail is the Username every Admin* call takes.
+  const deleteUser = async (username: string): Promise<void> => {
+    try {
+      await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }));
+    } catch (err) {
+      // Already gone: the compensation has nothing left to do (it may be a retry).
+      if (!(err instanceof UserNotFoundException)) throw err;
+    }
+  };
   return {
     signUp: async (req) => {
       try {
@@ -63,17 +73,26 @@ export const createCognitoIdentityProvider = (options: CognitoIdentityOptions): 
           }),
         )) as SignUpCommandOutput;
         if (!out.UserSub) throw new Error('Cognito SignUp returned no UserSub');
-        let confirmed = out.UserConfirmed ?? false;
-        if (!confirmed && (options.autoConfirm ?? true)) {
-          await client.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: req.email }));
-          confirmed = true;
+        // The user exists from here on: if confirming or the group fails, delete it again, so a
+        // failed sign-up leaves no account behind (docs/decisions/0005).
+        try {
+          let confirmed = out.UserConfirmed ?? false;
+          if (!confirmed && (options.autoConfirm ?? true)) {
+            await client.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: req.email }));
+            confirmed = true;
+          }
+          await addToGroup(req.email, 'customer');
+          return E.right({ userSub: out.UserSub, userConfirmed: confirmed });
+        } catch (err) {
+          await deleteUser(req.email).catch((undo: unknown) => {
+            throw new IdentityUnavailableError(`Cognito sign-up of ${out.UserSub} failed half-way and its AdminDeleteUser failed too: delete the user by hand`, { cause: new AggregateError([err, undo]) });
+          });
+          throw new IdentityUnavailableError('Cognito sign-up failed after SignUp; the user was deleted again', { cause: err });
         }
-        await addToGroup(req.email, 'customer');
-        return E.right({ userSub: out.UserSub, userConfirmed: confirmed });
       } catch (err) {
         if (err instanceof UsernameExistsException) return E.left({ _tag: 'UserExists', kind: 'conflict', message: 'an account with this e-mail already exists', field: 'email' });
         if (err instanceof InvalidPasswordException) return E.left({ _tag: 'WeakPassword', kind: 'invalid', message: 'the password does not meet the user pool policy', field: 'password' });
-        throw err;
+        throw err instanceof IdentityUnavailableError ? err : new IdentityUnavailableError('Cognito SignUp failed', { cause: err });
       }
     },
     signIn: async ({ email, password }) => {
@@ -84,7 +103,7 @@ export const createCognitoIdentityProvider = (options: CognitoIdentityOptions): 
         return tokensOf(out);
       } catch (err) {
         if (err instanceof NotAuthorizedException || err instanceof UserNotFoundException) return E.left(invalidCredentials);
-        throw err;
+        throw new IdentityUnavailableError('Cognito InitiateAuth failed', { cause: err });
       }
     },
     refresh: async (refreshToken) => {
@@ -95,7 +114,14 @@ export const createCognitoIdentityProvider = (options: CognitoIdentityOptions): 
         return tokensOf(out, refreshToken);
       } catch (err) {
         if (err instanceof NotAuthorizedException) return E.left({ _tag: 'InvalidRefreshToken', kind: 'unauthorized', message: 'the refresh token is invalid or expired' });
-        throw err;
+        throw new IdentityUnavailableError('Cognito InitiateAuth (refresh) failed', { cause: err });
+      }
+    },
+    deleteUser: async ({ email }) => {
+      try {
+        await deleteUser(email);
+      } catch (err) {
+        throw new IdentityUnavailableError('Cognito AdminDeleteUser failed', { cause: err });
       }
     },
     assignRole: async (userSub, role) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { SignJWT } from 'jose';
-import { UsernameExistsException, NotAuthorizedException } from '@aws-sdk/client-cognito-identity-provider';
+import { InternalErrorException, NotAuthorizedException, UserNotFoundException, UsernameExistsException } from '@aws-sdk/client-cognito-identity-provider';
 import { createCognitoIdentityProvider, createCognitoVerifier } from './cognito.js';
 import { generateSigningKeys, loadOrCreateSigningKeys, type SigningKeys } from './keys.js';
 import { createLocalIdentity } from './local.js';
@@ -156,6 +156,56 @@ describe('Cognito adapters', () => {
     fail = new NotAuthorizedException({ message: 'no', $metadata: {} });
     expect(await provider.signIn(person)).toEqual(E.left(expect.objectContaining({ _tag: 'InvalidCredentials' })));
     fail = new Error('network down');
-    await expect(provider.signIn(person)).rejects.toThrow('network down');
+    await expect(provider.signIn(person)).rejects.toMatchObject({ code: 'IDENTITY_UNAVAILABLE', cause: expect.objectContaining({ message: 'network down' }) });
+  });
+
+  /*
+   * Compensation inside sign-up (docs/decisions/0005). Tested against the SDK's request and
+   * response shapes (SignUp's UserSub/UserConfirmed, the modelled exception classes), not a live
+   * pool: it does NOT prove that Cognito accepts the e-mail as AdminDeleteUser's Username (true for
+   * a pool whose username attribute is the e-mail, as infra's `signInAliases: { email: true }`
+   * makes it), nor Cognito's timing or IAM permissions (infra grants cognito-idp:AdminDeleteUser).
+   */
+  describe('a sign-up that fails half-way deletes the user it created', () => {
+    const recordingClient = (failOn: Partial<Record<string, Error>>) => {
+      const sent: Array<{ name: string; input: Record<string, unknown> }> = [];
+      const client = {
+        send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+          sent.push({ name: command.constructor.name, input: command.input });
+          const failure = failOn[command.constructor.name];
+          if (failure) throw failure;
+          if (command.constructor.name === 'SignUpCommand') return { UserSub: 'sub-2', UserConfirmed: false, $metadata: { httpStatusCode: 200 } };
+          return { $metadata: { httpStatusCode: 200 } };
+        },
+      };
+      return { sent, provider: createCognitoIdentityProvider({ client: client as never, userPoolId, clientId }) };
+    };
+
+    it('AdminAddUserToGroup fails → AdminDeleteUser by the e-mail, then an IdentityUnavailableError', async () => {
+      const { sent, provider } = recordingClient({ AdminAddUserToGroupCommand: new InternalErrorException({ message: 'boom', $metadata: {} }) });
+      await expect(provider.signUp(person)).rejects.toMatchObject({ code: 'IDENTITY_UNAVAILABLE' });
+      expect(sent.map((s) => s.name)).toEqual(['SignUpCommand', 'AdminConfirmSignUpCommand', 'AdminAddUserToGroupCommand', 'AdminDeleteUserCommand']);
+      expect(sent[3]!.input).toEqual({ UserPoolId: userPoolId, Username: person.email });
+    });
+
+    it('AdminConfirmSignUp fails → the same compensation', async () => {
+      const { sent, provider } = recordingClient({ AdminConfirmSignUpCommand: new InternalErrorException({ message: 'boom', $metadata: {} }) });
+      await expect(provider.signUp(person)).rejects.toMatchObject({ code: 'IDENTITY_UNAVAILABLE' });
+      expect(sent.map((s) => s.name)).toEqual(['SignUpCommand', 'AdminConfirmSignUpCommand', 'AdminDeleteUserCommand']);
+    });
+
+    it('the compensation failing too is reported as such (an operator must delete the user)', async () => {
+      const boom = new InternalErrorException({ message: 'boom', $metadata: {} });
+      const { provider } = recordingClient({ AdminAddUserToGroupCommand: boom, AdminDeleteUserCommand: boom });
+      await expect(provider.signUp(person)).rejects.toThrow(/AdminDeleteUser failed too/);
+    });
+
+    it('deleteUser deletes by the e-mail and treats a user already gone as done', async () => {
+      const { sent, provider } = recordingClient({ AdminDeleteUserCommand: new UserNotFoundException({ message: 'gone', $metadata: {} }) });
+      await expect(provider.deleteUser({ userSub: 'sub-2', email: person.email })).resolves.toBeUndefined();
+      expect(sent).toEqual([{ name: 'AdminDeleteUserCommand', input: { UserPoolId: userPoolId, Username: person.email } }]);
+      const failing = recordingClient({ AdminDeleteUserCommand: new InternalErrorException({ message: 'boom', $metadata: {} }) });
+      await expect(failing.provider.deleteUser({ userSub: 'sub-2', email: person.email })).rejects.toMatchObject({ code: 'IDENTITY_UNAVAILABLE' });
+    });
   });
 });

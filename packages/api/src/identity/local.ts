@@ -126,6 +126,9 @@ export const createLocalIdentity = (options: LocalIdentityOptions): LocalIdentit
       if (!user.roles.includes(role)) await options.users.setRoles(userSub, [...user.roles, role]);
       return E.right(undefined);
     },
+    deleteUser: async ({ userSub }) => {
+      await options.users.delete(userSub);
+    },
   };
 
   const verifier = createJwksVerifier({ jwks, issuer: options.issuer, audience: options.audience, clock: options.clock });

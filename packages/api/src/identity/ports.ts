@@ -48,6 +48,21 @@ export interface IdentityProvider {
   refresh(refreshToken: string): Promise<Either<IdentityError, Tokens>>;
   /** Grants a role (Cognito: AdminAddUserToGroup). For operators and tests; no HTTP route. */
   assignRole(userSub: string, role: Role): Promise<Either<IdentityError, void>>;
+  /**
+   * Deletes the account `signUp` created (Cognito: AdminDeleteUser): the compensation of a
+   * registration whose later step failed (docs/decisions/0005). Deleting an account that is
+   * already gone succeeds, so the compensation can be retried.
+   */
+  deleteUser(user: { readonly userSub: string; readonly email: string }): Promise<void>;
+}
+
+/** The identity provider could not be reached or failed (a thrown fault, not a rejection); `cause` holds why. */
+export class IdentityUnavailableError extends Error {
+  readonly code = 'IDENTITY_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IdentityUnavailableError';
+  }
 }
 
 /** Why a token was refused. Every kind is a 401 at the edge; the kind is logged, not returned. */
@@ -81,4 +96,6 @@ export interface UserStore {
   /** 'exists' when the e-mail is taken (the check and the insert are atomic). */
   create(user: UserRecord): Promise<'created' | 'exists'>;
   setRoles(sub: string, roles: readonly Role[]): Promise<void>;
+  /** Removes the user (and frees the e-mail); no-op when there is none. */
+  delete(sub: string): Promise<void>;
 }

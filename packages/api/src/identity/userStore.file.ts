@@ -48,5 +48,11 @@ export const createFileUserStore = async (file: string): Promise<UserStore> => {
         await persist();
       }
     },
+    delete: async (sub: string) => {
+      if (!users.has(sub)) return;
+      await memory.delete(sub);
+      users.delete(sub);
+      await persist();
+    },
   };
 };

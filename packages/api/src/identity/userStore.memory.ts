@@ -20,5 +20,11 @@ export const createMemoryUserStore = (): UserStore => {
       const user = bySub.get(sub);
       if (user) bySub.set(sub, { ...user, roles });
     },
+    delete: async (sub: string) => {
+      const user = bySub.get(sub);
+      if (!user) return;
+      bySub.delete(sub);
+      if (subByEmail.get(user.email) === sub) subByEmail.delete(user.email);
+    },
   };
 };

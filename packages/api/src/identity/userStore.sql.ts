@@ -29,6 +29,9 @@ export const createSqlUserStore = async (db: SqlExecutor, schema = 'strata_ident
       ]);
       return rows.length > 0 ? 'created' : 'exists';
     },
+    delete: async (sub: string) => {
+      await db.query(`delete from ${s}.users where sub = $1`, [sub]);
+    },
     setRoles: async (sub: string, roles: readonly Role[]) => {
       await db.query(`update ${s}.users set record = jsonb_set(record, '{roles}', $2::jsonb) where sub = $1`, [sub, JSON.stringify(roles)]);
     },

@@ -67,8 +67,18 @@ export interface SimulatedProvider {
   ledger(): readonly LedgerEntry[];
   /** Requests received per operation, including the ones answered from the idempotency cache. */
   readonly requests: { authorize: number; capture: number; void: number; refund: number };
+  /** Resolves once `count` requests for `op` have been received (as counted in `requests`). */
+  whenReceived(op: Operation, count: number): Promise<void>;
+  /**
+   * Resolves once `count` requests for `op` have been handled to the end — answered, or finished
+   * after their client gave up — so an abandoned slow attempt has done all it ever will. Tests
+   * wait on this instead of sleeping past `slowMs`.
+   */
+  whenHandled(op: Operation, count: number): Promise<void>;
   close(): Promise<void>;
 }
+
+export type Operation = 'authorize' | 'capture' | 'void' | 'refund';
 
 interface Answer {
   readonly status: number;
@@ -110,6 +120,16 @@ export const startSimulatedProvider = async (config: SimulatedProviderConfig = {
   const attempts = new Map<string, number>();
   const holds = new Map<string, LedgerEntry>();
   const requests = { authorize: 0, capture: 0, void: 0, refund: 0 };
+  const handled = { authorize: 0, capture: 0, void: 0, refund: 0 };
+  // Waiters of whenReceived / whenHandled, checked after every count changes.
+  let waiters: Array<{ readonly ready: () => boolean; readonly resolve: () => void }> = [];
+  const wake = () => {
+    const ready = waiters.filter((w) => w.ready());
+    waiters = waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  };
+  const when = (ready: () => boolean): Promise<void> =>
+    ready() ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ ready, resolve }));
   let manualOutage = false;
   let nextRef = 1;
 
@@ -153,7 +173,8 @@ export const startSimulatedProvider = async (config: SimulatedProviderConfig = {
     }
   };
 
-  const route = async (req: IncomingMessage): Promise<Answer> => {
+  /** `counted.op` is set once the request is counted under an operation. */
+  const route = async (req: IncomingMessage, counted: { op?: Operation }): Promise<Answer> => {
     const url = new URL(req.url ?? '/', 'http://simulated');
     const parts = url.pathname.split('/').filter((p) => p !== '');
     if (req.method === 'GET' && parts.length === 1 && parts[0] === 'health') return { status: 200, body: { ok: true } };
@@ -166,6 +187,8 @@ export const startSimulatedProvider = async (config: SimulatedProviderConfig = {
     const op = parts.length === 2 ? 'authorize' : parts[3];
     if (req.method !== 'POST' || (op !== 'authorize' && op !== 'capture' && op !== 'void' && op !== 'refund')) return { status: 404, body: { error: 'not found' } };
     requests[op]++;
+    counted.op = op;
+    wake();
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || key === '') return { status: 400, body: { error: 'Idempotency-Key header required' } };
     let body: Record<string, unknown>;
@@ -195,14 +218,19 @@ export const startSimulatedProvider = async (config: SimulatedProviderConfig = {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const counted: { op?: Operation } = {};
     let answer: Answer;
     try {
-      answer = await route(req);
+      answer = await route(req, counted);
     } catch (error) {
       answer = { status: 500, body: { error: String(error) } };
     }
     if ((config.latencyMs ?? 0) > 0) await sleep(config.latencyMs ?? 0);
     res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+    if (counted.op !== undefined) {
+      handled[counted.op]++;
+      wake();
+    }
   };
 
   const server = createServer((req, res) => void handle(req, res));
@@ -218,6 +246,8 @@ export const startSimulatedProvider = async (config: SimulatedProviderConfig = {
     },
     ledger: () => [...holds.values()],
     requests,
+    whenReceived: (op, count) => when(() => requests[op] >= count),
+    whenHandled: (op, count) => when(() => handled[op] >= count),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -52,7 +52,10 @@ describe('HTTP payment provider against the simulated provider', () => {
     const { sim, provider } = await setup({ rules: [{ paymentIdPrefix: 'slow', slowFirstAttempts: 1, slowMs: 300 }] }, { timeoutMs: 100, maxAttempts: 3 });
     const outcome = await provider.authorize({ idempotencyKey: 'k', paymentId: 'slow', amount: usd(5) });
     expect(outcome).toMatchObject({ outcome: 'authorized' });
-    await new Promise((resolve) => setTimeout(resolve, 350)); // let the abandoned first attempt finish
+    // Two attempts: the slow first one the client abandoned, and the retry that answered. Wait
+    // until both have run to the end, so the abandoned one has done all it ever will.
+    await sim.whenHandled('authorize', 2);
+    expect(sim.requests.authorize).toBe(2);
     expect(sim.ledger()).toHaveLength(1);
   });
 

@@ -1,9 +1,13 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { paymentStream } from '@strata/events';
 import type { Notification, Notifier } from '../notifications/port.js';
 import type { SimulatedProviderConfig } from '../provider/provider.simulated.js';
 import { createSagaHarness, orderPaymentPair, type SagaHarness } from '../testing/sagaHarness.js';
+
+// Each case starts a simulated provider and runs ASL executions: seconds on a loaded 2-core
+// machine. The bound only cuts a hang short; nothing here waits on time (see the provider's hooks).
+jest.setTimeout(30_000);
 
 // The failure matrix, run on the ASL documents themselves through aws-local-stepfunctions, with
 // the real step handlers, the HTTP provider client and the simulated provider on loopback.
@@ -65,7 +69,9 @@ describe('payment saga on the ASL documents', () => {
     await s.placeOrder('o-slow', 100);
     await s.settle();
     await expectPair(s, 'o-slow', 'confirmed', 'authorized');
-    await new Promise((resolve) => setTimeout(resolve, 450)); // the abandoned first attempt completes
+    // The abandoned slow first attempt and the retry: wait until both have run to the end.
+    await s.sim.whenHandled('authorize', 2);
+    expect(s.sim.requests.authorize).toBe(2);
     expect(s.sim.ledger()).toHaveLength(1);
   });
 
@@ -100,7 +106,7 @@ describe('payment saga on the ASL documents', () => {
     const s = await setup({ rules: [{ paymentIdPrefix: 'o-race', slowFirstAttempts: 1, slowMs: 300 }] });
     await s.placeOrder('o-race', 100);
     const saga = s.settle();
-    while (s.sim.requests.authorize === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await s.sim.whenReceived('authorize', 1);
     await ok(s.writeModel.cancelOrder({ orderId: 'o-race', reason: 'changed my mind' }, s.ctx('cancel')));
     await saga;
     await s.settle();

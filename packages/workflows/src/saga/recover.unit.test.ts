@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Money } from '@strata/events';
 import { idempotencyKey } from '../provider/port.js';
@@ -7,6 +7,10 @@ import * as steps from '../steps/paymentSteps.js';
 import { createSagaHarness, orderPaymentPair, type SagaHarness } from '../testing/sagaHarness.js';
 import { recoverSagas } from './recover.js';
 import { createSagaRunner } from './runner.js';
+
+// Each case starts a simulated provider and runs ASL executions: seconds on a loaded 2-core
+// machine. The bound only cuts a hang short; nothing here waits on time (see the provider's hooks).
+jest.setTimeout(30_000);
 
 // A crash is simulated by running a saga's first steps by hand and never the rest; recovery must
 // then finish every pair consistently without holding twice.
@@ -89,7 +93,7 @@ describe('crash during sagas under load', () => {
     const ids = Array.from({ length: 8 }, (_, i) => `load-${i}`);
     for (const id of ids) await s.placeOrder(id, 100 + id.length);
     const saga = s.settle();
-    while (s.sim.requests.authorize < ids.length) await new Promise((resolve) => setTimeout(resolve, 5));
+    await s.sim.whenReceived('authorize', ids.length);
     s.runner.stop(); // the "crash": every execution is abandoned mid-authorization
     await saga;
     expect(s.runner.executions().filter((e) => e.status === 'aborted').length).toBeGreaterThan(0);

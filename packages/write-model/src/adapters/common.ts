@@ -7,6 +7,7 @@ import {
   type AppendResult,
   type EventEnvelope,
 } from '@strata/events';
+import { refuseUnstorableText } from './storableText.js';
 
 /** Default largest commit an adapter accepts (the serialized envelopes of one command). */
 export const DEFAULT_MAX_COMMIT_BYTES = 1024 * 1024;
@@ -22,6 +23,7 @@ export const validateAppend = (request: AppendRequest): void => {
   const { expected } = request;
   if (expected.kind === 'exact' && !(Number.isInteger(expected.version) && expected.version >= 0))
     throw new InvalidAppendError(`expected version must be a non-negative integer, got ${expected.version}`);
+  refuseUnstorableText(request);
 };
 
 /**
