@@ -16,7 +16,11 @@ export const placeOrderCmd: PlaceOrder = {
 
 export const orderPlaced = (cmd: PlaceOrder = placeOrderCmd): EventOf<'OrderPlaced'> => ({
   type: 'OrderPlaced',
-  data: { ...cmd, total: cmd.items.reduce((s, l) => s + l.quantity * l.unitPrice, 0) } as EventData<'OrderPlaced'>,
+  data: {
+    ...cmd,
+    items: cmd.items.map((l) => ({ ...l, productVersion: null })),
+    total: cmd.items.reduce((s, l) => s + l.quantity * l.unitPrice, 0),
+  } as unknown as EventData<'OrderPlaced'>,
 });
 
 /** An event from loose test data; the decider specs check payloads against the codecs. */
