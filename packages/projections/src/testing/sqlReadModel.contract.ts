@@ -3,12 +3,13 @@ import * as E from 'fp-ts/lib/Either.js';
 import { decodeEnvelope, orderStream, paymentStream, type DomainEnvelope, type DomainEvent, type EventEnvelope } from '@strata/events';
 import { createCatchUpConsumer, redriveDeadLetters } from '../consumer.js';
 import { toOrderView } from '../domain/docs.js';
-import { applyToReadModel, emptyReadModel } from '../domain/readModel.js';
+import { applyToReadModel, emptyReadModel, memoryProductQueries } from '../domain/readModel.js';
 import type { SqlExecutor } from '../relational/executor.js';
+import type { ProductQueries } from '../queries.js';
 import { createSqlReadModel, InvalidCursorError } from '../relational/sqlReadModel.js';
 import { rebuildRelational, type RebuildProgress } from '../relational/rebuild.js';
 import { measureLag } from '../lag.js';
-import { customerRegistered, eventWriter, memoryFeed, orderHistory, type Lifecycle } from '../testing.js';
+import { customerRegistered, eventWriter, memoryFeed, orderHistory, productHistory, type Lifecycle } from '../testing.js';
 
 const decodeAll = (events: readonly EventEnvelope[]): DomainEnvelope[] =>
   events.map((e) => {
@@ -35,6 +36,11 @@ export const sampleHistory = (orderCount = 30): EventEnvelope[] => {
         category: i % 2 === 0 ? 'delivery' : 'product',
       }),
     );
+  // A catalogue: names that sort apart from their ids, a repriced one, a retired one, search hits.
+  const names = ['Fresh Product', 'Another Item', 'fresh bread', 'Zebra Mug', 'apple', 'Cheese 100%', 'Under_score', 'Ünïcode Tea'];
+  names.forEach((productName, i) =>
+    events.push(...productHistory(write, { productId: `NEWPROD${String(i + 1).padStart(3, '0')}`, name: productName, price: 1000 + i, currency: i === 3 ? 'EUR' : 'USD', reprices: i % 3, retired: i === 4 })),
+  );
   return events;
 };
 
@@ -85,6 +91,34 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       const after = await rm.queries.analyticsDetailed({});
       expect({ ...after, generatedAt: '' }).toEqual({ ...before, generatedAt: '' });
       expect(await rm.queries.getOrder('o003')).toEqual(toOrderView(expected.orders.get(orderStream('o003'))!, expected.payments.get(paymentStream('o003'))));
+    });
+
+    it('serves the catalogue like the in-memory reference: by id (retired too), listed only, by name, paged, searched', async () => {
+      const rm = createSqlReadModel({ db, schema });
+      const reference = memoryProductQueries(() => expected.products.values());
+      expect(expected.products.size).toBeGreaterThan(0);
+      for (const doc of expected.products.values()) expect(await rm.products.getProduct(doc.productId)).toEqual(await reference.getProduct(doc.productId));
+      expect(await rm.products.getProduct('NOPE')).toBeUndefined();
+      const all = async (q: ProductQueries, query?: string) => {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await q.listProducts({ limit: 3, ...(cursor === undefined ? {} : { cursor }), ...(query === undefined ? {} : { q: query }) });
+          expect(page.items.length).toBeLessThanOrEqual(3);
+          seen.push(...page.items.map((v) => v.productId));
+          cursor = page.nextCursor;
+        } while (cursor !== undefined);
+        return seen;
+      };
+      const listed = await all(rm.products);
+      expect(listed).toEqual(await all(reference));
+      expect(listed).not.toContain('NEWPROD005');
+      expect(listed.length).toBe(expected.products.size - 1);
+      for (const query of ['fresh', 'FRESH', '100%', '_', 'ünï', 'zzz']) expect(await all(rm.products, query)).toEqual(await all(reference, query));
+      // Case-insensitive, by lower-cased name: "fresh bread" before "Fresh Product".
+      expect(await all(rm.products, 'fresh')).toEqual(['NEWPROD003', 'NEWPROD001']);
+      expect(await all(rm.products, '100%')).toEqual(['NEWPROD006']);
+      await expect(rm.products.listProducts({ limit: 3, cursor: 'garbage' })).rejects.toBeInstanceOf(InvalidCursorError);
     });
 
     it('pages a customer’s orders newest first with a cursor, and rejects a bad cursor', async () => {
