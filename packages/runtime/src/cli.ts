@@ -9,6 +9,7 @@ import { createLogger } from './logger.js';
 import { onShutdownSignal } from './server.js';
 import { startStrata } from './start.js';
 import { runDlqCommand, runGrantCommand, runReplayCommand } from './operations.js';
+import { runCatalogueCommand } from './catalogue.js';
 
 const HELP = `strata — event-sourced order and payment engine
 
@@ -22,6 +23,7 @@ Commands:
   dlq list                       show dead-lettered events with their errors
   dlq redrive [--projection <p>] retry dead-lettered events (all, or one projection's)
   grant --user <sub> --role <r>  give a user a role: admin, analyst, auditor (stop the engine first)
+  catalogue import <file>        list products from a .csv or .json file; reports refused rows
   config                         print the resolved configuration (secrets hidden)
   help                           this text
 
@@ -63,6 +65,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
         if (!values.user || !values.role) throw new UsageError('grant needs --user <userSub> and --role <role>');
         return await runGrantCommand(loadConfig(), values.user, values.role);
       }
+      case 'catalogue':
+        return await runCatalogueCommand(loadConfig(), rest[0], rest[1]);
       case 'config': {
         const config = loadConfig();
         process.stdout.write(`${redact(JSON.stringify(config, null, 2))}\n`);

@@ -316,6 +316,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
   const app = createApi({
     writeModel,
     queries: readModel.queries,
+    products: readModel.products,
     statusCache: statusCache.reader,
     ...identityDeps,
     idempotency: createMemoryIdempotencyStore({ clock: () => new Date() }),

@@ -6,6 +6,7 @@ import { pidFile } from './operations.js';
 import { buildEngine, type Engine } from './engine.js';
 import type { Logger } from './logger.js';
 import { listen } from './server.js';
+import { loadDemoCatalogue } from './catalogue.js';
 
 export interface RunningStrata {
   readonly url: string;
@@ -19,6 +20,7 @@ export const startStrata = async (config: Config, logger: Logger): Promise<Runni
   const t0 = Date.now();
   const issuer = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   const engine = await buildEngine(config, logger, { issuer, clientIp: (c) => getConnInfo(c).remote.address });
+  await loadDemoCatalogue(engine, config, logger);
   let server;
   try {
     server = await listen(engine.app, config.port, config.host);

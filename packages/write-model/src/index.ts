@@ -71,6 +71,7 @@ export {
   type RetireProduct,
 } from './domain/product/product.decider.js';
 export { productIdOf } from './domain/product/stream.js';
+export { DEMO_CATALOGUE } from './domain/product/demo.js';
 export type { ProductService } from './domain/product/product.service.js';
 export type { OrderPricingService, OrderRequest } from './domain/order/order.pricing.js';
 export { createWriteModel, type WriteModel, type WriteModelDeps } from './domain/writeModel.js';

@@ -14,6 +14,7 @@ import { identityRoutes } from './routes.identity.js';
 import { insightRoutes } from './routes.insights.js';
 import { opsRoutes } from './routes.ops.js';
 import { orderRoutes } from './routes.orders.js';
+import { productRoutes } from './routes.products.js';
 
 /** Longest Authorization header value considered: Cognito tokens are 1–2 KB. */
 const MAX_TOKEN_CHARS = 8192;
@@ -121,6 +122,7 @@ export const createApi = (deps: ApiDeps): Hono<ApiEnv> => {
 
   identityRoutes(app, deps);
   orderRoutes(app, deps);
+  productRoutes(app, deps);
   insightRoutes(app, deps);
   opsRoutes(app, deps);
 

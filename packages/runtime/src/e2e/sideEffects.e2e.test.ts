@@ -44,7 +44,7 @@ describe('strata start: notifications from the change feed and the hold-expiry s
     const token = String(((await send('POST', '/login', { body: { email, password } })).body as { idToken: string }).idToken);
     const created = await send('POST', '/orders', {
       token,
-      body: { userId, items: [{ productId: 'P1', productName: 'Product', quantity: 1, price: 10.0 }], shippingAddress: { street: 'S 1', city: 'C', zipCode: '1', country: 'DE' } },
+      body: { userId, items: [{ productId: 'NEWPROD001', productName: 'Fresh Product', quantity: 1, price: 25.0 }], shippingAddress: { street: 'S 1', city: 'C', zipCode: '1', country: 'DE' } },
     });
     expect(created.status).toBe(201);
     const orderId = String((created.body as { orderId: string }).orderId);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeEnvelope, formatMinorUnits, productStream, type Currency } from '@strata/events';
 import { createMemoryEventStore } from '../../adapters/eventStore.memory.js';
-import { ctx, placeOrderCmd } from '../testing/fixtures.js';
+import { ctx, money, placeOrderCmd } from '../testing/fixtures.js';
 import { createWriteModel } from '../writeModel.js';
 import type { ProductCommand } from '../product/product.decider.js';
 
@@ -12,11 +12,11 @@ const currency = fc.constantFrom<Currency>('USD', 'EUR');
 const productCommand: fc.Arbitrary<ProductCommand> = fc.oneof(
   fc.record({ productId: fc.constantFrom(...PRODUCTS), amount: fc.integer({ min: 1, max: 100_000 }), currency }).map(({ productId, amount, currency: c }) => ({
     type: 'ListProduct' as const,
-    data: { productId, name: `Product ${productId}`, description: '', price: { amount, currency: c } },
+    data: { productId, name: `Product ${productId}`, description: '', price: money(amount, c) },
   })),
   fc.record({ productId: fc.constantFrom(...PRODUCTS), amount: fc.integer({ min: 1, max: 100_000 }), currency }).map(({ productId, amount, currency: c }) => ({
     type: 'RepriceProduct' as const,
-    data: { productId, price: { amount, currency: c } },
+    data: { productId, price: money(amount, c) },
   })),
   fc.constantFrom(...PRODUCTS).map((productId) => ({ type: 'RetireProduct' as const, data: { productId } })),
 );

@@ -4,14 +4,14 @@ import { decodeEnvelope, productStream, type AppendRequest, type EventStore } fr
 import { createMemoryEventStore } from '../../adapters/eventStore.memory.js';
 import type { CommandResult } from '../commandHandler.js';
 import { deciderSpec } from '../testing/deciderSpec.js';
-import { ctx, ev, placeOrderCmd } from '../testing/fixtures.js';
+import { ctx, ev, money, placeOrderCmd } from '../testing/fixtures.js';
 import { createWriteModel } from '../writeModel.js';
 import { orderDecider, type CataloguePrice, type OrderCommand, type PlaceCatalogueOrder } from './order.decider.js';
 import type { OrderRequest } from './order.pricing.js';
 
 const expectOrder = deciderSpec(orderDecider);
-const fresh: CataloguePrice = { productId: 'NEWPROD001', version: 1, status: 'listed', name: 'Fresh Product', price: { amount: 2500, currency: 'USD' } };
-const another: CataloguePrice = { productId: 'NEWPROD002', version: 3, status: 'listed', name: 'Another Item', price: { amount: 4950, currency: 'USD' } };
+const fresh: CataloguePrice = { productId: 'NEWPROD001', version: 1, status: 'listed', name: 'Fresh Product', price: money(2500, 'USD') };
+const another: CataloguePrice = { productId: 'NEWPROD002', version: 3, status: 'listed', name: 'Another Item', price: money(4950, 'USD') };
 const { orderId, customerId, shippingAddress } = placeOrderCmd;
 const request: OrderRequest = {
   orderId,
@@ -47,7 +47,7 @@ describe('PlaceCatalogueOrder (the pure decision)', () => {
   });
 
   it('refuses a client price that differs from the catalogue with every current price', () => {
-    const decision = orderDecider.decide(priced({ catalogue: [{ ...fresh, version: 2, price: { amount: 2700, currency: 'USD' } }, another] }), orderDecider.initialState());
+    const decision = orderDecider.decide(priced({ catalogue: [{ ...fresh, version: 2, price: money(2700, 'USD') }, another] }), orderDecider.initialState());
     expect(decision).toEqual(
       E.left({
         _tag: 'PriceChanged',
@@ -63,7 +63,7 @@ describe('PlaceCatalogueOrder (the pure decision)', () => {
   });
 
   it('one currency per order: mixed catalogue currencies, or a client currency the catalogue does not use, are refused', () => {
-    expectOrder.given([]).when(priced({ catalogue: [fresh, { ...another, price: { amount: 4950, currency: 'EUR' } }] })).thenRejects('CurrencyMismatch', 'items[1].productId');
+    expectOrder.given([]).when(priced({ catalogue: [fresh, { ...another, price: money(4950, 'EUR') }] })).thenRejects('CurrencyMismatch', 'items[1].productId');
     expectOrder.given([]).when(priced({ currency: 'EUR' })).thenRejects('CurrencyMismatch', 'items[0].productId');
   });
 
@@ -95,8 +95,8 @@ const outcome = (r: CommandResult) => {
 };
 
 const listDemo = async (wm: ReturnType<typeof createWriteModel>) => {
-  outcome(await wm.listProduct({ productId: 'NEWPROD001', name: 'Fresh Product', description: '', price: { amount: 2500, currency: 'USD' } }, ctx('list-1')));
-  outcome(await wm.listProduct({ productId: 'NEWPROD002', name: 'Another Item', description: '', price: { amount: 4950, currency: 'USD' } }, ctx('list-2')));
+  outcome(await wm.listProduct({ productId: 'NEWPROD001', name: 'Fresh Product', description: '', price: money(2500, 'USD') }, ctx('list-1')));
+  outcome(await wm.listProduct({ productId: 'NEWPROD002', name: 'Another Item', description: '', price: money(4950, 'USD') }, ctx('list-2')));
 };
 
 describe('placeOrderAtCataloguePrices (lookup → decide → conditional append)', () => {
@@ -110,7 +110,7 @@ describe('placeOrderAtCataloguePrices (lookup → decide → conditional append)
   it('a reprice between loading the page and ordering yields price-changed with the new price; nothing is appended', async () => {
     const wm = createWriteModel({ eventStore: createMemoryEventStore() });
     await listDemo(wm);
-    outcome(await wm.repriceProduct({ productId: 'NEWPROD001', price: { amount: 2700, currency: 'USD' } }, ctx('reprice')));
+    outcome(await wm.repriceProduct({ productId: 'NEWPROD001', price: money(2700, 'USD') }, ctx('reprice')));
     const refused = await wm.placeOrderAtCataloguePrices(request, ctx('place'));
     expect(E.isLeft(refused) && refused.left).toMatchObject({ _tag: 'PriceChanged', prices: expect.arrayContaining([{ productId: 'NEWPROD001', unitPrice: 2700, currency: 'USD', productVersion: 2 }]) });
     expect((await wm.loadOrder(orderId)).version).toBe(0);
@@ -120,7 +120,7 @@ describe('placeOrderAtCataloguePrices (lookup → decide → conditional append)
     const wm = createWriteModel({ eventStore: createMemoryEventStore() });
     await listDemo(wm);
     const first = outcome(await wm.placeOrderAtCataloguePrices(request, ctx('place')));
-    outcome(await wm.repriceProduct({ productId: 'NEWPROD001', price: { amount: 2700, currency: 'USD' } }, ctx('reprice')));
+    outcome(await wm.repriceProduct({ productId: 'NEWPROD001', price: money(2700, 'USD') }, ctx('reprice')));
     outcome(await wm.retireProduct({ productId: 'NEWPROD002' }, ctx('retire')));
     expect(outcome(await wm.placeOrderAtCataloguePrices(request, ctx('place')))).toEqual({ ...first, duplicate: true });
     // The same command id with another request is still a reused id.
@@ -143,7 +143,7 @@ describe('placeOrderAtCataloguePrices (lookup → decide → conditional append)
     const { eventStore, beforeNextAppend } = interceptable();
     const wm = createWriteModel({ eventStore });
     await listDemo(wm);
-    const reprice = async () => void outcome(await wm.repriceProduct({ productId: 'NEWPROD002', price: { amount: 5200, currency: 'USD' } }, ctx('reprice')));
+    const reprice = async () => void outcome(await wm.repriceProduct({ productId: 'NEWPROD002', price: money(5200, 'USD') }, ctx('reprice')));
     beforeNextAppend(reprice);
     // Line 2 sends no price: the new one is taken, at the new version.
     const placed = outcome(await wm.placeOrderAtCataloguePrices(request, ctx('place')));
@@ -159,7 +159,7 @@ describe('placeOrderAtCataloguePrices (lookup → decide → conditional append)
     const { eventStore, beforeNextAppend } = interceptable();
     const wm = createWriteModel({ eventStore });
     await listDemo(wm);
-    beforeNextAppend(async () => void outcome(await wm.repriceProduct({ productId: 'NEWPROD001', price: { amount: 2600, currency: 'USD' } }, ctx('reprice'))));
+    beforeNextAppend(async () => void outcome(await wm.repriceProduct({ productId: 'NEWPROD001', price: money(2600, 'USD') }, ctx('reprice'))));
     const refused = await wm.placeOrderAtCataloguePrices(request, ctx('place'));
     expect(E.isLeft(refused) && refused.left._tag).toBe('PriceChanged');
     expect((await wm.loadOrder(orderId)).version).toBe(0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { DomainEvent } from '@strata/events';
 import { checkCommandSequence } from '../testing/deciderProperties.js';
-import { placeOrderCmd } from '../testing/fixtures.js';
+import { money, placeOrderCmd } from '../testing/fixtures.js';
 import { MAX_ORDER_ITEMS, orderDecider, type CataloguePrice, type OrderCommand, type OrderState, type PlaceOrder } from './order.decider.js';
 
 const line = fc.record({
@@ -22,9 +22,9 @@ const place = fc.oneof(
 );
 // Orders priced from a small catalogue (a listed, a repriced, a retired product; some lines with a client price).
 const catalogue: readonly CataloguePrice[] = [
-  { productId: 'P1', version: 1, status: 'listed', name: 'Fresh Product', price: { amount: 2500, currency: 'USD' } },
-  { productId: 'P2', version: 2, status: 'listed', name: 'Another Item', price: { amount: 4950, currency: 'USD' } },
-  { productId: 'P3', version: 3, status: 'retired', name: 'Old Item', price: { amount: 100, currency: 'USD' } },
+  { productId: 'P1', version: 1, status: 'listed', name: 'Fresh Product', price: money(2500, 'USD') },
+  { productId: 'P2', version: 2, status: 'listed', name: 'Another Item', price: money(4950, 'USD') },
+  { productId: 'P3', version: 3, status: 'retired', name: 'Old Item', price: money(100, 'USD') },
 ];
 const pricedLine = fc.record(
   { productId: fc.constantFrom('P1', 'P2', 'P3', 'P9'), quantity: fc.integer({ min: 1, max: 5 }), price: fc.constantFrom('25.00', '49.50', '1') },

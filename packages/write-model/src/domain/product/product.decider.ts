@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/lib/Either.js';
+import type * as E from 'fp-ts/lib/Either.js';
 import { MAX_MINOR_UNITS, type DomainEvent, type Money } from '@strata/events';
 import { alreadyDone, emit, reject, type Decider } from '../decider.js';
 import { domainError, type DomainError } from '../errors.js';

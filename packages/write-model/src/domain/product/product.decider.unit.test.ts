@@ -1,12 +1,12 @@
 import { describe, it } from '@jest/globals';
 import { deciderSpec } from '../testing/deciderSpec.js';
-import { ev } from '../testing/fixtures.js';
+import { ev, money } from '../testing/fixtures.js';
 import { productDecider, type ListProduct, type ProductCommand } from './product.decider.js';
 
 const expectProduct = deciderSpec(productDecider);
-const listing: ListProduct = { productId: 'NEWPROD001', name: 'Fresh Product', description: 'Picked this morning', price: { amount: 2500, currency: 'USD' } };
+const listing: ListProduct = { productId: 'NEWPROD001', name: 'Fresh Product', description: 'Picked this morning', price: money(2500, 'USD') };
 const list = (patch: Partial<ListProduct> = {}): ProductCommand => ({ type: 'ListProduct', data: { ...listing, ...patch } });
-const reprice = (amount: number, currency: 'USD' | 'EUR' = 'USD'): ProductCommand => ({ type: 'RepriceProduct', data: { productId: 'NEWPROD001', price: { amount, currency } } });
+const reprice = (amount: number, currency: 'USD' | 'EUR' = 'USD'): ProductCommand => ({ type: 'RepriceProduct', data: { productId: 'NEWPROD001', price: money(amount, currency) } });
 const retire: ProductCommand = { type: 'RetireProduct', data: { productId: 'NEWPROD001' } };
 const listed = ev('ProductListed', { ...listing });
 const repriced = (amount: number) => ev('ProductRepriced', { productId: 'NEWPROD001', price: { amount, currency: 'USD' } });
@@ -21,7 +21,7 @@ describe('product decider', () => {
   });
 
   it.each([0, -1, 1.5, 10 ** 13])('refuses the price %p: prices are positive integers of minor units', (amount) => {
-    expectProduct.given([]).when(list({ price: { amount, currency: 'USD' } })).thenRejects('InvalidCommand', 'price');
+    expectProduct.given([]).when(list({ price: money(amount) })).thenRejects('InvalidCommand', 'price');
     expectProduct.given([listed]).when(reprice(amount)).thenRejects('InvalidCommand', 'price');
   });
 
@@ -30,7 +30,7 @@ describe('product decider', () => {
     expectProduct.given([listed, repriced(2700)]).when(reprice(2700)).thenNothing();
     expectProduct.given([listed]).when(reprice(2500)).thenNothing();
     expectProduct.given([listed]).when(reprice(2700, 'EUR')).thenRejects('CurrencyMismatch', 'currency');
-    expectProduct.given([listed, repriced(2700)]).when(reprice(2600)).thenState({ status: 'listed', ...listing, price: { amount: 2600, currency: 'USD' } });
+    expectProduct.given([listed, repriced(2700)]).when(reprice(2600)).thenState({ status: 'listed', ...listing, price: money(2600, 'USD') });
   });
 
   it('a retired product cannot be repriced; retiring twice is a retry', () => {

@@ -2,11 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Currency, DomainEvent } from '@strata/events';
 import { checkCommandSequence } from '../testing/deciderProperties.js';
+import { money } from '../testing/fixtures.js';
 import { productDecider, type ProductCommand, type ProductState } from './product.decider.js';
 
 const currency = fc.constantFrom<Currency>('USD', 'EUR', 'JPY');
 const amount = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.integer({ min: 1, max: 10_000_000 }), fc.constant(10 ** 13));
-const price = fc.record({ amount, currency });
+const price = fc.record({ amount, currency }).map((p) => money(p.amount, p.currency));
 const command: fc.Arbitrary<ProductCommand> = fc.oneof(
   fc.record({ name: fc.constantFrom('Fresh Product', 'Another Item', ''), description: fc.constantFrom('', 'good'), price }).map((d) => ({
     type: 'ListProduct' as const,

@@ -1,4 +1,4 @@
-import type { Actor, DomainEvent, EventData, EventOf } from '@strata/events';
+import type { Actor, Currency, DomainEvent, EventData, EventOf, Money } from '@strata/events';
 import type { CommandContext } from '../commandHandler.js';
 import type { PlaceOrder } from '../order/order.decider.js';
 
@@ -35,3 +35,6 @@ export const ctx = (commandId: string, overrides: Partial<CommandContext> = {}):
   now: '2026-01-01T00:00:00.000Z',
   ...overrides,
 });
+
+/** Money from loose test numbers (the deciders check amounts themselves). */
+export const money = (amount: number, currency: Currency = 'USD'): Money => ({ amount, currency }) as Money;
