@@ -77,7 +77,7 @@ describe('the catalogue on a started engine', () => {
       // Not empty any more: the demo catalogue is not listed again, the import's changes stand.
       const send = httpSend(running.url);
       for (;;) {
-        const found = await products(running, '?q=tea');
+        const found = await products(running, '?q=green');
         if (found.length > 0) {
           expect(found).toEqual([expect.objectContaining({ productId: 'TEA-1', name: 'Green Tea', price: 7.9 })]);
           break;
