@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('the catalogue on a started engine', () => {
-  it('STRATA_DEMO_CATALOGUE=false starts with an empty catalogue: every order line is refused, naming it', async () => {
+  it('STRATA_DEMO_CATALOGUE=false starts with an empty catalogue', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'strata-e2e-cat-'));
     dirs.push(dataDir);
     const running = await boot(dataDir, { STRATA_STORE: 'memory', STRATA_DEMO_CATALOGUE: 'false' });
