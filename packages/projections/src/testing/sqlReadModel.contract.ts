@@ -44,6 +44,9 @@ export const sampleHistory = (orderCount = 30): EventEnvelope[] => {
   return events;
 };
 
+/** Real databases on a busy machine are slow, never wrong: a case gets a minute (as in the event store's contract). */
+const SLOW = 60_000;
+
 /**
  * The relational read model's contract, run over every executor (PGlite in the unit tier,
  * PostgreSQL in the int tier). `makeDb` returns a fresh executor; `schema` isolates the test data.
@@ -81,7 +84,7 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
         expect(streamId).toBe(orderStream(doc.orderId));
       }
       expect(await rm.queries.getOrder('nope')).toBeUndefined();
-    });
+    }, SLOW);
 
     it('is idempotent: replaying the whole feed again from the start changes nothing', async () => {
       const rm = createSqlReadModel({ db, schema });
@@ -91,7 +94,7 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       const after = await rm.queries.analyticsDetailed({});
       expect({ ...after, generatedAt: '' }).toEqual({ ...before, generatedAt: '' });
       expect(await rm.queries.getOrder('o003')).toEqual(toOrderView(expected.orders.get(orderStream('o003'))!, expected.payments.get(paymentStream('o003'))));
-    });
+    }, SLOW);
 
     it('serves the catalogue like the in-memory reference: by id (retired too), listed only, by name, paged, searched', async () => {
       const rm = createSqlReadModel({ db, schema });
@@ -119,7 +122,7 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       expect(await all(rm.products, 'fresh')).toEqual(['NEWPROD003', 'NEWPROD001']);
       expect(await all(rm.products, '100%')).toEqual(['NEWPROD006']);
       await expect(rm.products.listProducts({ limit: 3, cursor: 'garbage' })).rejects.toBeInstanceOf(InvalidCursorError);
-    });
+    }, SLOW);
 
     it('pages a customer’s orders newest first with a cursor, and rejects a bad cursor', async () => {
       const rm = createSqlReadModel({ db, schema });
@@ -135,7 +138,7 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       const newestFirst = [...mine].sort((a, b) => (a.createdAt === b.createdAt ? b.orderId.localeCompare(a.orderId) : b.createdAt.localeCompare(a.createdAt)));
       expect(seen).toEqual(newestFirst.map((d) => d.orderId));
       await expect(rm.queries.listOrders('c1', { limit: 4, cursor: 'garbage' })).rejects.toBeInstanceOf(InvalidCursorError);
-    });
+    }, SLOW);
 
     it('computes analytics per scope', async () => {
       const rm = createSqlReadModel({ db, schema });
@@ -154,7 +157,7 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       expect(all.revenueByDay.reduce((s, r) => s + r.orders, 0)).toBe(paid.length);
       const mine = await rm.queries.analyticsSummary({ customerId: 'c2' });
       expect(mine.orders).toBe(docs.filter((d) => d.customerId === 'c2').length);
-    });
+    }, SLOW);
 
     it('dead-letters a poison event, moves on, and redrives it', async () => {
       const rm = createSqlReadModel({ db, schema: `${schema}_b` });
@@ -173,14 +176,14 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       expect(await rm.deadLetters.list('relational')).toHaveLength(1);
       expect(await redriveDeadLetters(rm.deadLetters, [rm.sink])).toEqual({ redriven: 0, failed: 1 });
       expect(await rm.deadLetters.list()).toHaveLength(1);
-    });
+    }, SLOW);
 
     it('awaits an order version: true once reached, false on timeout', async () => {
       const rm = createSqlReadModel({ db, schema });
       const v = expected.orders.get(orderStream('o001'))!.version;
       expect(await rm.queries.awaitOrderVersion('o001', v, 50)).toBe(true);
       expect(await rm.queries.awaitOrderVersion('o001', v + 1, 60)).toBe(false);
-    });
+    }, SLOW);
 
     it('wakes a read-your-writes waiter from its own sink without polling, and finds other writers by polling', async () => {
       const statements: string[] = [];
@@ -204,7 +207,7 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       const polled = polling.queries.awaitOrderVersion('o-poll', 1, 30_000);
       await other.sink.apply(later);
       expect(await polled).toBe(true);
-    });
+    }, SLOW);
 
     it('finds the authorized holds past their expiry, oldest first, at most the limit (the hold-expiry sweep)', async () => {
       const rm = createSqlReadModel({ db, schema: holdsSchema });
@@ -228,7 +231,7 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       expect(await rm.expiredHolds('2026-11-08T09:45:00.000Z', 100)).toEqual([{ paymentId: 'h2', orderId: 'h2', expiresAt: '2026-11-08T10:30:00+01:00' }]);
       expect((await rm.expiredHolds('2026-12-01T00:00:00.000Z', 100)).map((h) => h.paymentId)).toEqual(['h2', 'h1', 'h3']);
       expect((await rm.expiredHolds('2026-12-01T00:00:00.000Z', 2)).map((h) => h.paymentId)).toEqual(['h2', 'h1']);
-    });
+    }, SLOW);
 
     it('survives a crash mid-batch: nothing lost, nothing applied twice', async () => {
       let commits = 0;
@@ -256,7 +259,7 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
         expect(await rm.queries.getOrder(doc.orderId)).toEqual(toOrderView(doc, expected.payments.get(paymentStream(doc.orderId))));
       const [lines] = await db.query<{ n: unknown }>(`select count(*) as n from ${c}.order_lines`);
       expect(Number(lines!.n)).toBe([...expected.orders.values()].reduce((n, d) => n + d.items.length, 0));
-    });
+    }, SLOW);
 
     it('reports lag per projection and reaches zero once caught up', async () => {
       const { feed, append } = memoryFeed(history);
@@ -267,7 +270,7 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       expect(lag).toEqual({ projection: 'relational', eventsBehind: 1, capped: false, msBehind: 2000 });
       await createCatchUpConsumer({ feed, sink: rm.sink, deadLetters: rm.deadLetters }).runUntilCaughtUp();
       expect((await measureLag(feed, [rm.sink]))[0]).toMatchObject({ eventsBehind: 0, msBehind: 0 });
-    });
+    }, SLOW);
 
     it('rebuilds into a shadow schema and swaps it in: the rebuilt model equals the live one', async () => {
       const { feed, append } = memoryFeed(history);
@@ -288,6 +291,6 @@ export const runSqlReadModelContract = (name: string, makeDb: () => Promise<SqlE
       expect(await live.sink.checkpoint()).toBe(String(history.length + 1).padStart(12, '0'));
       const schemas = await db.query<{ n: string }>(`select nspname as n from pg_namespace where nspname like $1`, [`${schema}%`]);
       expect(schemas.map((x) => x.n).sort()).toEqual([schema, `${schema}_b`, `${schema}_c`]);
-    });
+    }, SLOW);
   });
 };
