@@ -10,13 +10,14 @@ export const commandEvents = (orderId: string, count: number): NewEvent[] =>
     {
       eventId: uid(),
       type: 'OrderPlaced',
-      schemaVersion: 2,
+      // v3: priced from the catalogue, each line records its product's version (decision 0007).
+      schemaVersion: 3,
       data: {
         orderId,
         customerId: uid(),
         items: [
-          { productId: 'NEWPROD001', productName: 'Fresh Product', quantity: 2, unitPrice: 2500 },
-          { productId: 'NEWPROD002', productName: 'Another Item', quantity: 1, unitPrice: 4950 },
+          { productId: 'NEWPROD001', productName: 'Fresh Product', quantity: 2, unitPrice: 2500, productVersion: 1 },
+          { productId: 'NEWPROD002', productName: 'Another Item', quantity: 1, unitPrice: 4950, productVersion: 1 },
         ],
         shippingAddress: { street: '789 New Deploy Ave', city: 'CloudNine', zipCode: '11223', country: 'DE' },
         currency: 'EUR',

@@ -86,6 +86,30 @@ const viaStore = (store: EventStore, events: number) => async (w: Writer) => {
   advance(w, result.events);
 };
 
+/**
+ * The priced order's command (decision 0007): the same append, conditional on the versions of the
+ * two product streams its lines were priced from. Beside the plain case it shows what the
+ * conditions cost on each store (PostgreSQL/PGlite: a lookup per condition in the same statement;
+ * DynamoDB: a TransactWriteItems instead of a PutItem).
+ */
+const viaStoreConditional = (store: EventStore, products: readonly string[]) => async (w: Writer) => {
+  const result = await store.append({
+    streamId: w.streamId,
+    expected: expectVersion(w.tail.version, w.tail.hash),
+    events: commandEvents(w.streamId, 1),
+    meta: commandMeta(),
+    conditions: products.map((streamId) => ({ streamId, expectedVersion: 1 })),
+  });
+  advance(w, result.events);
+};
+
+/** Two product streams at version 1 for the conditional case. */
+const productStreams = async (store: EventStore): Promise<string[]> => {
+  const streams = [`Product-NEWPROD001-${uid()}`, `Product-NEWPROD002-${uid()}`];
+  for (const streamId of streams) await store.append({ streamId, expected: expectVersion(0), events: commandEvents(streamId, 1), meta: commandMeta() });
+  return streams;
+};
+
 /** The same sealed envelopes the adapter would store, for the raw baselines. */
 const sealedFor = (w: Writer, events: number): EventEnvelope[] => sealCommit(w.streamId, w.tail, commandEvents(w.streamId, events), commandMeta());
 
@@ -201,7 +225,7 @@ const dynamoEngine = async (): Promise<Engine | string> => {
   let puts = 0;
   let units = 0;
   const count = (r: CapacityReport): void => {
-    if (r.operation !== 'put') return;
+    if (r.operation !== 'put' && r.operation !== 'transact') return;
     puts++;
     units += r.capacity.CapacityUnits ?? Number.NaN;
   };
@@ -261,6 +285,8 @@ interface Result {
   raw_commands_per_s: number;
   ratio: number;
   write_units_per_command: number | null;
+  /** Other streams the append was conditional on (0: a plain append). */
+  conditions: number;
 }
 
 const main = async (): Promise<void> => {
@@ -301,8 +327,34 @@ const main = async (): Promise<void> => {
                 raw_commands_per_s: Math.round(rawRate),
                 ratio: Number(ratio.toFixed(3)),
                 write_units_per_command: units,
+                conditions: 0,
               });
             }
+          }
+          // The priced order: 1 event, conditional on 2 product streams, beside the plain 1-event case.
+          const rawRate = await measure(concurrency, raw(1));
+          for (const [adapter, store] of stores) {
+            const products = await productStreams(store);
+            engine.takeWriteUnits?.();
+            const rate = await measure(concurrency, viaStoreConditional(store, products));
+            const units = engine.takeWriteUnits?.() ?? null;
+            const plain = results.find((r) => r.adapter === adapter && r.concurrency === concurrency && r.events_per_command === 1 && r.conditions === 0);
+            log(
+              `${adapter.padEnd(21)} 1 event/command + 2 conditions × ${concurrency} writer(s): ${rate.toFixed(0)} commands/s` +
+                (plain === undefined ? '' : ` (plain ${plain.commands_per_s}/s → ${(rate / plain.commands_per_s).toFixed(2)}×)`) +
+                (units === null ? '' : `, ${units.toFixed(2)} write units/command as reported`),
+            );
+            results.push({
+              bench: 'append',
+              adapter,
+              events_per_command: 1,
+              concurrency,
+              commands_per_s: Math.round(rate),
+              raw_commands_per_s: Math.round(rawRate),
+              ratio: Number((rate / rawRate).toFixed(3)),
+              write_units_per_command: units,
+              conditions: 2,
+            });
           }
         } finally {
           for (const [, store] of stores) await store.close();

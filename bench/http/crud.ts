@@ -42,7 +42,7 @@ app.post('/orders', async (c) => {
   const body = PlaceOrderBody.decode(raw);
   if (E.isLeft(body)) return c.json({ error: 'invalid' }, 400);
   const order = body.right;
-  const minor = (p: number | string) => Math.round(Number(p) * 100);
+  const minor = (p: number | string | undefined) => Math.round(Number(p ?? 0) * 100);
   const lines = order.items.map((i, n) => [n + 1, i.productId, i.productName, i.quantity, minor(i.price)] as const);
   const total = lines.reduce((s, l) => s + l[3] * l[4], 0);
   const orderId = crypto.randomUUID();

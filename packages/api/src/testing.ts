@@ -9,19 +9,21 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { FEED_START, orderStream, paymentStream, type ChangeFeed, type EventEnvelope, type EventStore } from '@strata/events';
-import { createMemoryEventStore, createWriteModel } from '@strata/write-model';
+import { DEMO_CATALOGUE, createMemoryEventStore, createWriteModel, type ListProduct } from '@strata/write-model';
 import {
   applyToReadModel,
   createCatchUpConsumer,
   createStatusCache,
   emptyReadModel,
   memoryDeadLetters,
+  memoryProductQueries,
   memoryStatusStore,
   toOrderView,
   type AnalyticsDetailed,
   type AnalyticsScope,
   type AnalyticsSummary,
   type OrderQueries,
+  type ProductQueries,
   type ProjectionSink,
 } from '@strata/projections';
 import { createApi } from './http/app.js';
@@ -41,7 +43,7 @@ export interface TestApiOptions {
   readonly rateLimiter?: RateLimiter;
   readonly options?: ApiOptions;
   /** A real read side (e.g. the relational model on PostgreSQL) instead of the in-memory double. */
-  readonly readSide?: { readonly sink: ProjectionSink; readonly queries: OrderQueries };
+  readonly readSide?: { readonly sink: ProjectionSink; readonly queries: OrderQueries; readonly products: ProductQueries };
   /**
    * Another event store (PGlite, PostgreSQL, DynamoDB) instead of a fresh memory store; `close()`
    * closes it. Without a change feed no consumer runs, so the read side stays empty.
@@ -49,13 +51,22 @@ export interface TestApiOptions {
   readonly eventStore?: EventStore & Partial<ChangeFeed>;
   /** Fault injection: decorates the dependencies before the app is built, and the read model's sink. */
   readonly decorate?: { readonly deps?: (deps: ApiDeps) => ApiDeps; readonly sink?: (sink: ProjectionSink) => ProjectionSink };
+  /** Products listed before the API serves (orders are priced from them). @default TEST_CATALOGUE */
+  readonly catalogue?: readonly ListProduct[];
 }
+
+/** The demo catalogue plus `P1` "Thing" at 25.00, the product the edge tests order. */
+export const TEST_CATALOGUE: readonly ListProduct[] = [...DEMO_CATALOGUE, { productId: 'P1', name: 'Thing', description: '', price: { amount: 2500, currency: 'USD' } as ListProduct['price'] }];
 
 export const createTestApi = async (o: TestApiOptions = {}) => {
   const clock = o.clock ?? (() => new Date());
   const newId = () => randomUUID();
   const store: EventStore & Partial<ChangeFeed> = o.eventStore ?? createMemoryEventStore();
   const writeModel = createWriteModel({ eventStore: store });
+  for (const product of o.catalogue ?? TEST_CATALOGUE) {
+    const listed = await writeModel.listProduct(product, { commandId: `list-${product.productId}`, actor: { kind: 'system', id: 'test-catalogue' }, correlationId: 'test-catalogue', now: clock().toISOString() });
+    if (E.isLeft(listed)) throw new Error(`test catalogue: ${listed.left.message}`);
+  }
   const readModel = o.readSide ?? memoryReadSide(clock);
   const statusCache = createStatusCache({ store: memoryStatusStore({ ttlMs: 60_000 }), fallback: readModel.queries });
   const deadLetters = memoryDeadLetters();
@@ -69,6 +80,7 @@ export const createTestApi = async (o: TestApiOptions = {}) => {
   const plainDeps: ApiDeps = {
     writeModel,
     queries: readModel.queries,
+    products: readModel.products,
     statusCache: statusCache.reader,
     identity: identity.provider,
     verifier: identity.verifier,
@@ -114,7 +126,7 @@ export const createTestApi = async (o: TestApiOptions = {}) => {
 export type TestApi = Awaited<ReturnType<typeof createTestApi>>;
 
 /** The read-side test double (see the file comment). Pages by offset; analytics over the folded documents. */
-const memoryReadSide = (clock: () => Date): { sink: ProjectionSink; queries: OrderQueries } => {
+const memoryReadSide = (clock: () => Date): { sink: ProjectionSink; queries: OrderQueries; products: ProductQueries } => {
   const state = emptyReadModel();
   let checkpoint = FEED_START;
   const views = (scope: AnalyticsScope) =>
@@ -202,5 +214,5 @@ const memoryReadSide = (clock: () => Date): { sink: ProjectionSink; queries: Ord
     },
     checkpoint: async () => checkpoint,
   };
-  return { sink, queries };
+  return { sink, queries, products: memoryProductQueries(() => state.products.values()) };
 };

@@ -55,6 +55,33 @@ export const OrderPlacedV2 = data(
   },
   'OrderPlaced.v2',
 );
+/**
+ * v3: each line also records `productVersion`, the version of the product's catalogue stream its
+ * `unitPrice` and `productName` came from (server-side pricing, decision 0007); `null` for a line
+ * priced by a trusted caller or written before the catalogue existed (v1/v2, upcast).
+ */
+export const OrderLineV3 = t.readonly(
+  t.strict({
+    productId: NonEmptyText(64),
+    productName: NonEmptyText(200),
+    quantity: PositiveInt,
+    unitPrice: MinorUnits,
+    productVersion: t.union([PositiveInt, t.null]),
+  }),
+  'OrderLine.v3',
+);
+export type OrderLineV3 = t.TypeOf<typeof OrderLineV3>;
+export const OrderPlacedV3 = data(
+  {
+    orderId: t.string,
+    customerId: t.string,
+    items: t.readonlyArray(OrderLineV3),
+    shippingAddress: Address,
+    currency: Currency,
+    total: MinorUnits,
+  },
+  'OrderPlaced.v3',
+);
 export const OrderConfirmedV1 = data({ orderId: t.string, paymentId: t.string }, 'OrderConfirmed.v1');
 export const OrderShippedV1 = data(
   { orderId: t.string, carrier: t.union([t.string, t.null]), trackingNumber: t.union([t.string, t.null]) },
@@ -76,6 +103,17 @@ export const PaymentCapturedV1 = data({ paymentId: t.string, orderId: t.string, 
 export const PaymentVoidedV1 = data({ paymentId: t.string, orderId: t.string, reason: Text(500) }, 'PaymentVoided.v1');
 export const PaymentRefundedV1 = data({ paymentId: t.string, orderId: t.string, amount: Money }, 'PaymentRefunded.v1');
 
+// ── Product (the catalogue) ───────────────────────────────────────────────────────────────
+/** A product offered for sale; `price.amount` is positive (the decider refuses 0). */
+export const ProductListedV1 = data(
+  { productId: NonEmptyText(64), name: NonEmptyText(200), description: Text(2000), price: Money },
+  'ProductListed.v1',
+);
+/** A new price, in the product's own currency (fixed when listed). */
+export const ProductRepricedV1 = data({ productId: t.string, price: Money }, 'ProductRepriced.v1');
+/** No longer sold: it cannot be repriced or ordered again. */
+export const ProductRetiredV1 = data({ productId: t.string }, 'ProductRetired.v1');
+
 // ── Feedback ──────────────────────────────────────────────────────────────────────────────
 export const FeedbackSubmittedV1 = data(
   { feedbackId: t.string, orderId: t.string, customerId: t.string, rating: Rating, comment: Text(2000), category: Text(100) },
@@ -85,7 +123,7 @@ export const FeedbackSubmittedV1 = data(
 /** Current codec per event type. `decodeEvent` upcasts older versions to these. */
 export const currentCodecs = {
   CustomerRegistered: CustomerRegisteredV1,
-  OrderPlaced: OrderPlacedV2,
+  OrderPlaced: OrderPlacedV3,
   OrderConfirmed: OrderConfirmedV1,
   OrderShipped: OrderShippedV1,
   OrderDelivered: OrderDeliveredV1,
@@ -97,6 +135,9 @@ export const currentCodecs = {
   PaymentVoided: PaymentVoidedV1,
   PaymentRefunded: PaymentRefundedV1,
   FeedbackSubmitted: FeedbackSubmittedV1,
+  ProductListed: ProductListedV1,
+  ProductRepriced: ProductRepricedV1,
+  ProductRetired: ProductRetiredV1,
 } as const;
 
 export type EventType = keyof typeof currentCodecs;
@@ -106,7 +147,7 @@ export const isEventType = (s: string): s is EventType => Object.hasOwn(currentC
 /** The schema version new events of each type are written with. */
 export const CURRENT_SCHEMA_VERSION: { readonly [K in EventType]: number } = {
   CustomerRegistered: 1,
-  OrderPlaced: 2,
+  OrderPlaced: 3,
   OrderConfirmed: 1,
   OrderShipped: 1,
   OrderDelivered: 1,
@@ -118,6 +159,9 @@ export const CURRENT_SCHEMA_VERSION: { readonly [K in EventType]: number } = {
   PaymentVoided: 1,
   PaymentRefunded: 1,
   FeedbackSubmitted: 1,
+  ProductListed: 1,
+  ProductRepriced: 1,
+  ProductRetired: 1,
 };
 
 /** A domain event: its type and its current-version payload. */
@@ -149,7 +193,11 @@ const upcastOrderPlacedV1: Upcaster = (raw) =>
     return E.right({ orderId: v1.orderId, customerId: v1.userId, items, shippingAddress: v1.shippingAddress, currency: LEGACY_ORDER_CURRENCY, total });
   })(OrderPlacedV1.decode(raw));
 
+/** v2 → v3: lines priced before the catalogue name no product version. */
+const upcastOrderPlacedV2: Upcaster = (raw) =>
+  E.map((v2: t.TypeOf<typeof OrderPlacedV2>) => ({ ...v2, items: v2.items.map((line) => ({ ...line, productVersion: null })) }))(OrderPlacedV2.decode(raw));
+
 /** upcasters[type][fromVersion] turns a payload of `fromVersion` into one of `fromVersion + 1`. */
 export const upcasters: { readonly [K in EventType]?: Readonly<Record<number, Upcaster>> } = {
-  OrderPlaced: { 1: upcastOrderPlacedV1 },
+  OrderPlaced: { 1: upcastOrderPlacedV1, 2: upcastOrderPlacedV2 },
 };

@@ -23,11 +23,29 @@ export const expectAny: ExpectedVersion = { kind: 'any' };
 export const expectVersion = (version: number, hash?: string): ExpectedVersion =>
   hash === undefined ? { kind: 'exact', version } : { kind: 'exact', version, hash };
 
+/**
+ * A condition on ANOTHER stream than the one appended to: the commit happens only if that stream
+ * is at `expectedVersion` (0: it does not exist) when the commit is made. An order priced from
+ * the catalogue is appended on condition that each product's stream is still at the version its
+ * price was read from (decision 0007).
+ */
+export interface StreamCondition {
+  readonly streamId: string;
+  readonly expectedVersion: number;
+}
+
 export interface AppendRequest {
   readonly streamId: string;
   readonly expected: ExpectedVersion;
   readonly events: readonly NewEvent[];
   readonly meta: CommitMetadata;
+  /**
+   * Other streams that must be at a given version for the commit to happen, checked atomically
+   * with it. A failed condition is a `VersionConflictError` naming that stream; nothing is
+   * appended. A retried command id is answered as a duplicate before any condition is checked
+   * (the first outcome stands even after the other stream moved on). Absent or empty: a plain append.
+   */
+  readonly conditions?: readonly StreamCondition[];
 }
 
 export interface AppendResult {

@@ -52,7 +52,7 @@ describe('toMinorUnits', () => {
 });
 
 describe('upcasting', () => {
-  it('reads a v1 OrderPlaced (the seed shape) as the current v2', () => {
+  it('reads a v1 OrderPlaced (the seed shape) as the current v3, without product versions', () => {
     const v1 = {
       orderId: 'o1',
       userId: 'u1',
@@ -70,8 +70,8 @@ describe('upcasting', () => {
           orderId: 'o1',
           customerId: 'u1',
           items: [
-            { productId: 'P1', productName: 'Fresh Product', quantity: 2, unitPrice: 2500 },
-            { productId: 'P2', productName: 'Another Item', quantity: 1, unitPrice: 4950 },
+            { productId: 'P1', productName: 'Fresh Product', quantity: 2, unitPrice: 2500, productVersion: null },
+            { productId: 'P2', productName: 'Another Item', quantity: 1, unitPrice: 4950, productVersion: null },
           ],
           shippingAddress: v1.shippingAddress,
           currency: 'USD',
@@ -79,6 +79,22 @@ describe('upcasting', () => {
         },
       }),
     );
+  });
+
+  it('reads a v2 OrderPlaced as v3 with productVersion null on every line', () => {
+    const v2 = {
+      orderId: 'o2',
+      customerId: 'c2',
+      items: [{ productId: 'P1', productName: 'Fresh Product', quantity: 3, unitPrice: 2500 }],
+      shippingAddress: { street: '1 Main St', city: 'Springfield', zipCode: '12345', country: 'US' },
+      currency: 'EUR',
+      total: 7500,
+    };
+    expect(decodePayload('OrderPlaced', 2, v2)).toEqual(
+      E.right({ type: 'OrderPlaced', data: { ...v2, items: [{ ...v2.items[0], productVersion: null }] } }),
+    );
+    // A v2 payload is not a v3 one: the old codec is kept, the new one requires the version.
+    expect(E.isLeft(decodePayload('OrderPlaced', 3, v2))).toBe(true);
   });
 
   it('names the failing field, and refuses unknown types and future versions', () => {

@@ -7,6 +7,7 @@ export const Category = {
   Payment: 'Payment',
   Customer: 'Customer',
   Feedback: 'Feedback',
+  Product: 'Product',
 } as const;
 export type Category = (typeof Category)[keyof typeof Category];
 
@@ -23,3 +24,5 @@ export const paymentStream = (paymentId: string): string => streamId(Category.Pa
 export const customerStream = (customerId: string): string => streamId(Category.Customer, customerId);
 /** One feedback stream per order: "once per order" is then an expected-version check. */
 export const feedbackStream = (orderId: string): string => streamId(Category.Feedback, orderId);
+/** One stream per catalogue product: its version is the price version an order records. */
+export const productStream = (productId: string): string => streamId(Category.Product, productId);

@@ -46,6 +46,34 @@ export interface OrderQueries {
   /** Read-your-writes: resolves true once the view of `orderId` reflects at least `version` (false on timeout). */
   awaitOrderVersion(orderId: string, version: number, timeoutMs: number): Promise<boolean>;
 }
+/** A catalogue product as `GET /products` shows it. */
+export interface ProductView {
+  productId: string;
+  name: string;
+  description: string;
+  status: 'listed' | 'retired';
+  /** Minor units. */
+  price: number;
+  currency: string;
+  listedAt: string;
+  updatedAt: string;
+  /** The product stream version this view reflects (the price version orders record). */
+  version: number;
+}
+export interface ProductPage {
+  /** At most this many (1..100). */
+  limit: number;
+  cursor?: string;
+  /** Case-insensitive substring of the name. */
+  q?: string;
+}
+/** The catalogue's read side: public browsing. Orders are priced from the event store, never from here. */
+export interface ProductQueries {
+  /** Listed and retired alike (a storefront shows "no longer sold"). */
+  getProduct(productId: string): Promise<ProductView | undefined>;
+  /** Listed products only, by name then id; keyset-paginated like `listOrders`. */
+  listProducts(page: ProductPage): Promise<{ items: ProductView[]; nextCursor?: string }>;
+}
 /** The seed's "cache check" route, GET /cached/orders/{id}. */
 export interface OrderStatusCache {
   /** A miss falls back to the relational model and refills. */

@@ -9,6 +9,7 @@ import {
   feedbackStream,
   orderStream,
   paymentStream,
+  productStream,
   sealCommit,
   toNewEvent,
   type ChangeFeed,
@@ -76,7 +77,7 @@ export const orderHistory = (write: ReturnType<typeof eventWriter>, s: OrderScen
       customerId: s.customerId,
       currency,
       total,
-      items: s.lines.map((l) => ({ productId: l.productId, productName: `Product ${l.productId}`, quantity: l.quantity, unitPrice: l.unitPrice })),
+      items: s.lines.map((l) => ({ productId: l.productId, productName: `Product ${l.productId}`, quantity: l.quantity, unitPrice: l.unitPrice, productVersion: null })),
       shippingAddress: { street: '1 Main St', city: 'Springfield', zipCode: '12345', country: 'US' },
     },
   });
@@ -114,6 +115,20 @@ export const customerRegistered = (write: ReturnType<typeof eventWriter>, custom
     { type: 'CustomerRegistered', data: { customerId, email: `${customerId}@example.com`, firstName: 'Ada', lastName: 'Lovelace', phoneNumber: '+15550100' } } as DomainEvent,
     at,
   );
+
+/** A catalogue product's history: listed, repriced `reprices` times (+100 each), retired when asked. */
+export const productHistory = (
+  write: ReturnType<typeof eventWriter>,
+  p: { readonly productId: string; readonly name: string; readonly price: number; readonly currency?: Currency; readonly reprices?: number; readonly retired?: boolean },
+): EventEnvelope[] => {
+  const stream = productStream(p.productId);
+  const currency = p.currency ?? 'USD';
+  const out = [write(stream, { type: 'ProductListed', data: { productId: p.productId, name: p.name, description: `About ${p.name}`, price: { amount: p.price, currency } } } as DomainEvent, '2026-11-01T08:00:00.000Z')];
+  for (let i = 1; i <= (p.reprices ?? 0); i++)
+    out.push(write(stream, { type: 'ProductRepriced', data: { productId: p.productId, price: { amount: p.price + 100 * i, currency } } } as DomainEvent, `2026-11-0${Math.min(i, 9)}T09:00:00.000Z`));
+  if (p.retired === true) out.push(write(stream, { type: 'ProductRetired', data: { productId: p.productId } } as DomainEvent, '2026-11-10T09:00:00.000Z'));
+  return out;
+};
 
 /** An in-memory change feed: positions are zero-padded sequence numbers (they sort as text). */
 export const memoryFeed = (initial: readonly EventEnvelope[] = []) => {

@@ -13,6 +13,7 @@ import { EnvKey } from './names.js';
 import { rotateLocalSigningKey } from './identity.js';
 import { lockHolder } from './folderLock.js';
 import { runDlqCommand, runGrantCommand, runReplayCommand } from './operations.js';
+import { runCatalogueCommand } from './catalogue.js';
 
 const HELP = `strata — event-sourced order and payment engine
 
@@ -31,6 +32,7 @@ Commands:
   dlq redrive [--projection <p>] retry dead-lettered events (all, or one projection's)
   grant --user <sub> --role <r>  give a user a role: admin, analyst, auditor (stop the engine first)
   keys rotate                    a new signing key for the local issuer (the previous one stays valid)
+  catalogue import <file>        list products from a .csv or .json file; reports refused rows
   config                         print the resolved configuration (secrets hidden)
   help                           this text
 
@@ -112,6 +114,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
         process.stdout.write(`new signing key ${kid}; the previous key stays published and accepted. Restart every process to sign with the new key.\n`);
         return 0;
       }
+      case 'catalogue':
+        return await runCatalogueCommand(loadConfig(), rest[0], rest[1]);
       case 'config': {
         const config = loadConfig();
         process.stdout.write(`${redact(JSON.stringify(config, (_k, v: unknown) => (v instanceof Set ? [...(v as Set<unknown>)] : v), 2))}\n`);

@@ -54,6 +54,8 @@ export interface Config {
    * for the stream's delay.
    */
   readonly readYourWritesMs: number;
+  /** List the demo catalogue when `strata start` finds an empty store (STRATA_DEMO_CATALOGUE, default true). */
+  readonly demoCatalogue: boolean;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -187,9 +189,19 @@ export const loadConfig = (env: Env = process.env, overrides: Partial<Record<Env
     rateLimitPerMinute: int(EnvKey.rateLimitPerMinute, 600, 1, 1_000_000),
     holdSweepSeconds: int(EnvKey.holdSweepSeconds, DEFAULTS.holdSweepSeconds, 1, 7 * 24 * 3600),
     readYourWritesMs: int(EnvKey.readYourWritesMs, DEFAULTS.readYourWritesMs, 0, 30_000),
+    demoCatalogue: flag(get(EnvKey.demoCatalogue), EnvKey.demoCatalogue, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+};
+
+/** A boolean switch: true/false/1/0/yes/no/on/off (default true), else a problem naming the variable. */
+const flag = (raw: string | undefined, key: EnvKey, problems: string[]): boolean => {
+  if (raw === undefined) return true;
+  if (/^(true|1|yes|on)$/i.test(raw)) return true;
+  if (/^(false|0|no|off)$/i.test(raw)) return false;
+  problems.push(`${key}=${JSON.stringify(raw)}: expected true or false`);
+  return true;
 };
 
 /** Hides a URL's password in messages and logs. */

@@ -246,6 +246,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
   const app = createApi({
     writeModel,
     queries,
+    products: readModel.products,
     statusCache: read.statusReader,
     ...identity.deps,
     // Several processes: a retry may land on another one, so the replies are shared.

@@ -36,6 +36,7 @@ export const EnvKey = {
   notificationTopicArn: 'STRATA_NOTIFICATION_TOPIC_ARN',
   holdSweepSeconds: 'STRATA_HOLD_SWEEP_SECONDS',
   readYourWritesMs: 'STRATA_READ_YOUR_WRITES_MS',
+  demoCatalogue: 'STRATA_DEMO_CATALOGUE',
 } as const;
 export type EnvKey = (typeof EnvKey)[keyof typeof EnvKey];
 
@@ -45,6 +46,7 @@ export const EventSource = {
   Payment: 'strata.payments',
   Customer: 'strata.customers',
   Feedback: 'strata.feedback',
+  Product: 'strata.products',
 } as const;
 
 export const DEFAULTS = {

@@ -9,6 +9,7 @@ import { lockDataFolder, type FolderLock } from './folderLock.js';
 import { buildEngine, type Engine } from './engine.js';
 import type { Logger } from './logger.js';
 import { listen } from './server.js';
+import { loadDemoCatalogue } from './catalogue.js';
 
 /** A workers-only process serves what every process serves (DESIGN.md decision 8), and nothing else. */
 const OPERATIONS = new Set(['/health', '/ready', '/metrics']);
@@ -54,6 +55,7 @@ export const startStrata = async (config: Config, logger: Logger): Promise<Runni
     await releaseLock();
     throw err;
   }
+  await loadDemoCatalogue(engine, config, logger);
   let server;
   try {
     server = await listen(engine.roles.has('api') ? engine.app : operationsOnly(engine.app), config.port, config.host, config.timeouts);

@@ -19,12 +19,15 @@ export {
   type CommandHandler,
   type CommandOutcome,
   type CommandResult,
+  type HandleOptions,
   type LoadedStream,
   type StreamCommand,
 } from './domain/commandHandler.js';
 export {
   MAX_ORDER_ITEMS,
   orderDecider,
+  type CataloguePrice,
+  type PlaceCatalogueOrder,
   type CancelOrder,
   type ConfirmOrder,
   type DeliverOrder,
@@ -57,6 +60,20 @@ export {
   type OrderFacts,
   type SubmitFeedback,
 } from './domain/feedback/feedback.decider.js';
+export {
+  productDecider,
+  type ListProduct,
+  type ProductCommand,
+  type ProductDetails,
+  type ProductState,
+  type ProductStatus,
+  type RepriceProduct,
+  type RetireProduct,
+} from './domain/product/product.decider.js';
+export { productIdOf } from './domain/product/stream.js';
+export { DEMO_CATALOGUE } from './domain/product/demo.js';
+export type { ProductService } from './domain/product/product.service.js';
+export type { OrderPricingService, OrderRequest } from './domain/order/order.pricing.js';
 export { createWriteModel, type WriteModel, type WriteModelDeps } from './domain/writeModel.js';
 export type { OrderCommandOptions } from './domain/order/order.service.js';
 export type { PaymentCommandOptions } from './domain/payment/payment.service.js';

@@ -231,6 +231,88 @@ export function runEventStoreContract(name: string, setup: () => Promise<EventSt
       });
     });
 
+    describe('conditions on other streams', () => {
+      const expectConditionConflict = async (request: AppendRequest, conditionStream: string): Promise<void> => {
+        const error = await rejection(store().append(request));
+        expect(error).toBeInstanceOf(VersionConflictError);
+        expect(error).toMatchObject({ code: 'VERSION_CONFLICT', streamId: conditionStream });
+        expect((await store().readStream(request.streamId)).version).toBe(0);
+      };
+
+      it('appends when every condition holds (a missing stream is at version 0)', async () => {
+        const product = testStreamId('Product');
+        const missing = testStreamId('Product');
+        await store().append(testAppend(product, expectNoStream, testEvents(2)));
+        const order = testStreamId('Order');
+        const result = await store().append({
+          ...testAppend(order, expectNoStream, testEvents(1)),
+          conditions: [{ streamId: product, expectedVersion: 2 }, { streamId: missing, expectedVersion: 0 }],
+        });
+        expect(result).toMatchObject({ streamId: order, version: 1, duplicate: false });
+        expect((await store().readStream(order)).events).toEqual(result.events);
+        // The condition streams are only read, never written.
+        expect((await store().readStream(product)).version).toBe(2);
+        expect((await store().readStream(missing)).version).toBe(0);
+      });
+
+      it('refuses with a conflict naming the condition stream, appending nothing, when another stream moved on or never got there', async () => {
+        const product = testStreamId('Product');
+        await store().append(testAppend(product, expectNoStream, testEvents(1)));
+        await store().append(testAppend(product, expectVersion(1), testEvents(1)));
+        await expectConditionConflict({ ...testAppend(testStreamId('Order'), expectNoStream, testEvents(1)), conditions: [{ streamId: product, expectedVersion: 1 }] }, product);
+        await expectConditionConflict({ ...testAppend(testStreamId('Order'), expectNoStream, testEvents(1)), conditions: [{ streamId: product, expectedVersion: 3 }] }, product);
+        const other = testStreamId('Product');
+        await expectConditionConflict(
+          { ...testAppend(testStreamId('Order'), expectNoStream, testEvents(1)), conditions: [{ streamId: other, expectedVersion: 0 }, { streamId: product, expectedVersion: 0 }] },
+          product,
+        );
+      });
+
+      it('answers a retried command id with its first outcome even after a condition stream moved on', async () => {
+        const product = testStreamId('Product');
+        await store().append(testAppend(product, expectNoStream, testEvents(1)));
+        const order = testStreamId('Order');
+        const request: AppendRequest = { ...testAppend(order, expectNoStream, testEvents(1)), conditions: [{ streamId: product, expectedVersion: 1 }] };
+        const first = await store().append(request);
+        await store().append(testAppend(product, expectVersion(1), testEvents(1)));
+        expect(await store().append(request)).toEqual({ ...first, duplicate: true });
+        expect((await store().readStream(order)).version).toBe(1);
+      });
+
+      it('still checks the appended stream: a wrong expected version conflicts on it', async () => {
+        const product = testStreamId('Product');
+        const order = testStreamId('Order');
+        await store().append(testAppend(order, expectNoStream, testEvents(1)));
+        const error = await rejection(store().append({ ...testAppend(order, expectNoStream, testEvents(1)), conditions: [{ streamId: product, expectedVersion: 0 }] }));
+        expect(error).toMatchObject({ code: 'VERSION_CONFLICT', streamId: order });
+      });
+
+      it('refuses a condition on the appended stream itself or a negative version as an invalid append', async () => {
+        const order = testStreamId('Order');
+        await expect(store().append({ ...testAppend(order, expectNoStream, testEvents(1)), conditions: [{ streamId: order, expectedVersion: 0 }] })).rejects.toMatchObject({ code: 'INVALID_APPEND' });
+        await expect(store().append({ ...testAppend(order, expectNoStream, testEvents(1)), conditions: [{ streamId: testStreamId(), expectedVersion: -1 }] })).rejects.toMatchObject({ code: 'INVALID_APPEND' });
+      });
+
+      it('racing: a conditional append and a write to its condition stream never both commit against the same version', async () => {
+        const rounds = 8;
+        for (let round = 0; round < rounds; round++) {
+          const product = testStreamId('Product');
+          await store().append(testAppend(product, expectNoStream, testEvents(1)));
+          const order = testStreamId('Order');
+          const [ordered, repriced] = await Promise.allSettled([
+            store().append({ ...testAppend(order, expectNoStream, testEvents(1)), conditions: [{ streamId: product, expectedVersion: 1 }] }),
+            store().append(testAppend(product, expectVersion(1), testEvents(1))),
+          ]);
+          // The write to the product stream is unconditional on the order: it always commits.
+          expect(repriced.status).toBe('fulfilled');
+          if (ordered.status === 'rejected') {
+            expect(ordered.reason).toMatchObject({ code: 'VERSION_CONFLICT', streamId: product });
+            expect((await store().readStream(order)).version).toBe(0);
+          } else expect((await store().readStream(order)).version).toBe(1);
+        }
+      }, SLOW);
+    });
+
     describe('concurrency', () => {
       const writers = 20;
 

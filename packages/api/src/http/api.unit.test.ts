@@ -263,8 +263,9 @@ describe('input errors are problem documents naming the field', () => {
     );
     const price = await t.app.request('/orders', json({ ...base, items: [{ ...base.items[0], price: 25.001 }] }, auth));
     expect(await price.json()).toMatchObject({ status: 400, errors: [{ field: 'items[0].price' }] });
+    // One currency per order, the catalogue's: a client cannot pay a USD product in yen.
     const yen = await t.app.request('/orders', json({ ...base, currency: 'JPY', items: [{ ...base.items[0], price: 2500 }] }, auth));
-    expect(await yen.json()).toMatchObject({ currency: 'JPY', total: 5000, totalMinor: 5000 });
+    expect(await yen.json()).toMatchObject({ status: 422, type: 'urn:strata:problem:currency-mismatch', errors: [{ field: 'items[0].productId' }] });
     const text = await t.app.request('/orders', { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: JSON.stringify(base) });
     expect(text.status).toBe(415);
     const broken = await t.app.request('/orders', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"items": [' });

@@ -15,6 +15,7 @@ import { insightRoutes } from './routes.insights.js';
 import { opsRoutes } from './routes.ops.js';
 import { adminRoutes } from './routes.admin.js';
 import { orderRoutes } from './routes.orders.js';
+import { productRoutes } from './routes.products.js';
 
 /**
  * Whether this error is the client closing the connection before its request was complete: the
@@ -135,6 +136,7 @@ export const createApi = (deps: ApiDeps): Hono<ApiEnv> => {
 
   identityRoutes(app, deps);
   orderRoutes(app, deps);
+  productRoutes(app, deps);
   insightRoutes(app, deps);
   opsRoutes(app, deps);
   adminRoutes(app, deps);
@@ -167,6 +169,7 @@ export const createApi = (deps: ApiDeps): Hono<ApiEnv> => {
     }
     // Read-side faults, matched by their documented codes (@strata/projections).
     if (code === 'INVALID_CURSOR') return problem(c, 400, { slug: 'validation', detail: 'the page cursor is invalid', errors: [{ field: 'cursor', message: 'is not a cursor this API issued' }] });
+    if (code === 'ADMIN_UNAVAILABLE') return problem(c, 503, { slug: 'admin-unavailable', detail: err.message });
     if (code === 'READ_MODEL_UNAVAILABLE') return problem(c, 503, { slug: 'unavailable', detail: 'the read model is unavailable; retry shortly' }, { 'retry-after': '1' });
     if (err instanceof VersionConflictError) return problem(c, 409, { slug: 'concurrent-update', detail: 'the resource changed concurrently; retry' });
     // Unknown fault: log everything, tell the client nothing but the reference.

@@ -1,6 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 import type { WriteModel } from '@strata/write-model';
-import type { OrderQueries, OrderStatusCache } from '@strata/projections';
+import type { OrderQueries, OrderStatusCache, ProductQueries } from '@strata/projections';
 import type { IdentityProvider, TokenVerifier } from '../identity/ports.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { RateLimiter } from './rateLimit.js';
@@ -39,6 +39,8 @@ export interface ApiOptions {
 export interface ApiDeps {
   readonly writeModel: WriteModel;
   readonly queries: OrderQueries;
+  /** The catalogue's read side (public GET /products). */
+  readonly products: ProductQueries;
   readonly statusCache: OrderStatusCache;
   readonly identity: IdentityProvider;
   readonly verifier: TokenVerifier;

@@ -92,7 +92,11 @@ export const openApiDocument = {
         required: ['items', 'shippingAddress'],
         properties: {
           userId: { type: 'string', description: 'Optional; must be the signed-in user (403 otherwise)' },
-          currency: { type: 'string', enum: ['USD', 'EUR', 'GBP', 'CHF', 'CAD', 'AUD', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'JPY', 'KRW', 'ISK', 'KWD', 'BHD', 'TND'], default: 'USD' },
+          currency: {
+            type: 'string',
+            enum: ['USD', 'EUR', 'GBP', 'CHF', 'CAD', 'AUD', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'JPY', 'KRW', 'ISK', 'KWD', 'BHD', 'TND'],
+            description: 'Optional: the currency the client expects (client prices are read in it, USD when absent). The order is in its products\' currency; one currency per order (422 currency-mismatch otherwise).',
+          },
           items: {
             type: 'array',
             minItems: 1,
@@ -100,12 +104,15 @@ export const openApiDocument = {
             items: {
               type: 'object',
               additionalProperties: false,
-              required: ['productId', 'productName', 'quantity', 'price'],
+              required: ['productId', 'quantity'],
               properties: {
-                productId: str(64),
-                productName: str(200),
+                productId: { ...str(64), description: 'A product of the catalogue (GET /products); unknown or retired → 422 naming the line' },
+                productName: { ...str(200), description: 'Accepted and ignored: the catalogue\'s name is recorded' },
                 quantity: { type: 'integer', minimum: 1, maximum: 1000000 },
-                price: { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\d+(\\.\\d+)?$', maxLength: 32 }], description: 'Decimal price with at most the currency\'s minor digits; a string must match the pattern exactly (no surrounding spaces)' },
+                price: {
+                  oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\d+(\\.\\d+)?$', maxLength: 32 }],
+                  description: 'Optional: the price the client showed (decimal, at most the currency\'s minor digits; a string must match the pattern exactly, no surrounding spaces). Omitted → the catalogue\'s current price; different from it → 409 price-changed with the current prices.',
+                },
               },
             },
           },
@@ -132,6 +139,55 @@ export const openApiDocument = {
           updatedAt: { type: 'string', format: 'date-time' },
           version: { type: 'integer', description: 'Order stream version this view reflects' },
         },
+      },
+      Product: {
+        type: 'object',
+        properties: {
+          productId: { type: 'string' },
+          name: { type: 'string' },
+          description: { type: 'string' },
+          status: { enum: ['listed', 'retired'] },
+          currency: { type: 'string' },
+          price: { type: 'number', description: 'Decimal, like an order line' },
+          priceMinor: { type: 'integer' },
+          version: { type: 'integer', description: 'The product stream version: the price version an order records per line' },
+          listedAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      ProductPage: { type: 'object', properties: { items: { type: 'array', items: ref('Product') }, count: { type: 'integer' }, nextCursor: { type: 'string' } } },
+      ListProductRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['productId', 'name', 'price'],
+        properties: {
+          productId: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$' },
+          name: str(200),
+          description: { type: 'string', maxLength: 2000 },
+          price: { oneOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: '^\\d+(\\.\\d+)?$' }], description: 'Positive decimal' },
+          currency: { type: 'string', default: 'USD', description: 'Fixed for the product\'s life' },
+        },
+      },
+      RepriceRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['price'],
+        properties: { price: { oneOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: '^\\d+(\\.\\d+)?$' }] }, currency: { type: 'string', description: 'Must be the product\'s currency' } },
+      },
+      PriceChanged: {
+        description: 'Problem `urn:strata:problem:price-changed`: a client price differs from the catalogue; re-confirm at these prices.',
+        allOf: [
+          ref('Problem'),
+          {
+            type: 'object',
+            properties: {
+              currentPrices: {
+                type: 'array',
+                items: { type: 'object', properties: { productId: { type: 'string' }, currency: { type: 'string' }, price: { type: 'number' }, priceMinor: { type: 'integer' }, productVersion: { type: 'integer' } } },
+              },
+            },
+          },
+        ],
       },
       OrderPage: { type: 'object', properties: { userId: { type: 'string' }, items: { type: 'array', items: ref('Order') }, count: { type: 'integer' }, nextCursor: { type: 'string' } } },
       FeedbackRequest: {
@@ -215,7 +271,13 @@ export const openApiDocument = {
         security: secured,
         parameters: [idempotencyKey],
         requestBody: { required: true, content: json(ref('PlaceOrderRequest')) },
-        responses: { '201': { description: 'Placed', content: json(ref('Order')) }, '403': problemResponse('userId is not the caller'), '422': problemResponse('Rejected by the domain, or Idempotency-Key reused with another body'), ...errors },
+        responses: {
+          '201': { description: 'Placed at the catalogue\'s prices', content: json(ref('Order')) },
+          '403': problemResponse('userId is not the caller'),
+          '409': { description: 'price-changed: a client price differs from the catalogue', content: { 'application/problem+json': { schema: ref('PriceChanged') } } },
+          '422': problemResponse('Unknown or retired product (naming the line), mixed currencies, rejected by the domain, or Idempotency-Key reused with another body'),
+          ...errors,
+        },
       },
       get: {
         summary: "List a customer's orders, newest first",
@@ -341,6 +403,49 @@ export const openApiDocument = {
         summary: 'Every consumer lease, its holder process and fencing token (admin)',
         security: secured,
         responses: { '200': { description: 'Leases' }, '403': problemResponse('Not an admin'), ...errors },
+      },
+    },
+    '/products': {
+      post: {
+        summary: 'List a product in the catalogue (admin)',
+        security: secured,
+        parameters: [idempotencyKey],
+        requestBody: { required: true, content: json(ref('ListProductRequest')) },
+        responses: { '201': { description: 'Listed', content: json(ref('Product')) }, '403': problemResponse('Not an admin'), '409': problemResponse('Already listed with other details, or retired'), ...errors },
+      },
+      get: {
+        summary: 'Browse the catalogue: listed products by name (public, no token)',
+        parameters: [
+          { name: 'q', in: 'query', required: false, schema: { type: 'string', maxLength: 200 }, description: 'Case-insensitive substring of the name' },
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+          { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'nextCursor of the previous page' },
+        ],
+        responses: { '200': { description: 'A page of products', content: json(ref('ProductPage')) }, '400': errors['400'], '429': errors['429'] },
+      },
+    },
+    '/products/{id}': {
+      get: {
+        summary: 'One product, listed or retired (public, no token); ETag carries its version',
+        parameters: [idParam],
+        responses: { '200': { description: 'The product', content: json(ref('Product')) }, '404': problemResponse('No such product'), '400': errors['400'], '429': errors['429'] },
+      },
+    },
+    '/products/{id}/price': {
+      post: {
+        summary: 'Reprice a listed product, in its own currency (admin)',
+        security: secured,
+        parameters: [idParam, idempotencyKey],
+        requestBody: { required: true, content: json(ref('RepriceRequest')) },
+        responses: { '200': { description: 'Repriced', content: json(ref('Product')) }, '403': problemResponse('Not an admin'), '404': problemResponse('No such product'), '409': problemResponse('Retired'), '422': problemResponse('Another currency'), ...errors },
+      },
+    },
+    '/products/{id}/retire': {
+      post: {
+        summary: 'Retire a product: no longer sold or repriced (admin)',
+        security: secured,
+        parameters: [idParam, idempotencyKey],
+        requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: {} }) },
+        responses: { '200': { description: 'Retired', content: json(ref('Product')) }, '403': problemResponse('Not an admin'), '404': problemResponse('No such product'), ...errors },
       },
     },
     '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'The process serves requests' } } } },

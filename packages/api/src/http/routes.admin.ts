@@ -42,9 +42,22 @@ const RedriveRequest = closed('RedriveRequest', {}, { projection: t.string });
 const GrantRequest = closed('GrantRequest', { userSub: t.string, role: t.string });
 const PROJECTION = /^[a-z][a-z0-9-]{0,63}$/;
 
+/** Where no engine runs beside the API (the API Lambda): the routes exist and say where to go. */
+const unavailable: AdminOperations = new Proxy({} as AdminOperations, {
+  get: () => () => Promise.reject(new AdminUnavailableError()),
+});
+
+/** Operator commands need the engine's process; this host has none (on AWS: the replay task, the saga DLQ command). */
+export class AdminUnavailableError extends Error {
+  readonly code = 'ADMIN_UNAVAILABLE';
+  constructor() {
+    super('operator commands run in a Strata engine process (strata start); this host serves the API only');
+    this.name = 'AdminUnavailableError';
+  }
+}
+
 export const adminRoutes = (app: Hono<ApiEnv>, deps: Pick<ApiDeps, 'admin'>): void => {
-  const admin = deps.admin;
-  if (admin === undefined) return;
+  const admin = deps.admin ?? unavailable;
   const who = (c: Parameters<typeof authorize>[0]) => authorize(c, ['admin']);
 
   app.get('/admin/dead-letters', async (c) => {

@@ -3,6 +3,7 @@ import type { ApiDeps } from './deps.js';
 import type { ApiEnv } from './context.js';
 import { openApiDocument } from './openapi.js';
 import { renderReference } from './reference.js';
+import { problem } from './problem.js';
 
 /** Liveness, readiness, the OpenAPI document, its reference page and the local issuer's JWKS. */
 export const opsRoutes = (app: Hono<ApiEnv>, deps: Pick<ApiDeps, 'ready' | 'jwks' | 'logger' | 'metrics'>): void => {
@@ -19,10 +20,10 @@ export const opsRoutes = (app: Hono<ApiEnv>, deps: Pick<ApiDeps, 'ready' | 'jwks
     return c.json({ status: report.ok ? 'ready' : 'not-ready', checks: report.checks }, report.ok ? 200 : 503);
   });
 
-  if (deps.metrics) {
-    const metrics = deps.metrics;
-    app.get('/metrics', async (c) => c.text(await metrics(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
-  }
+  // Every host serves the route; one without metrics (the API Lambda: CloudWatch has them) says so.
+  app.get('/metrics', async (c) =>
+    deps.metrics ? c.text(await deps.metrics(), 200, { 'content-type': 'text/plain; version=0.0.4' }) : problem(c, 404, { slug: 'metrics-unavailable', detail: 'this host exports no Prometheus metrics' }),
+  );
 
   app.get('/openapi.json', (c) => c.json(openApiDocument));
 

@@ -10,11 +10,17 @@ import { STAFF_READERS, authorize, commandContext, hasRole, invalid, newAggregat
 import { presentEvent, presentOrder } from './present.js';
 import { problem, rejection, type FieldError } from './problem.js';
 import { arrayOf, closed, decimal, identifier, integer, prose, text } from './validation.js';
+import { priceChangedResponse } from './routes.products.js';
 
 export const MAX_ITEMS = 100;
 
 const Address = closed('ShippingAddress', { street: text(1, 200), city: text(1, 100), zipCode: text(1, 20), country: text(1, 56) });
-const Item = closed('OrderItem', { productId: text(1, 64), productName: text(1, 200), quantity: integer(1, 1_000_000), price: decimal });
+/**
+ * A line as the client sends it. The price is checked against the catalogue (omitted: the
+ * catalogue's is taken); `productName` is accepted for the seed's clients and ignored — the
+ * catalogue's name is recorded (decision 0007).
+ */
+const Item = closed('OrderItem', { productId: text(1, 64), quantity: integer(1, 1_000_000) }, { productName: text(1, 200), price: decimal });
 export const PlaceOrderBody = closed('PlaceOrderBody', { items: arrayOf(Item, 1, MAX_ITEMS), shippingAddress: Address }, { userId: identifier, currency: Currency });
 export const CancelBody = closed('CancelBody', {}, { reason: prose(1, 500) });
 export const ShipBody = closed('ShipBody', {}, { carrier: text(1, 100), trackingNumber: text(1, 100) });
@@ -88,19 +94,28 @@ export const orderRoutes = (app: Hono<ApiEnv>, deps: Deps): void => {
     if (E.isLeft(body)) return body.left;
     const { userId, items, shippingAddress } = body.right;
     if (userId !== undefined && userId !== principal.right.sub) return userMismatch(c);
-    const currency = body.right.currency ?? 'USD';
+    const currency = body.right.currency;
+    // Client prices are decimals in the order currency (USD unless named): malformed ones are a 400 here;
+    // whether they equal the catalogue's is the decider's question (409 price-changed).
     const errors: FieldError[] = [];
-    const lines = items.map((item, i) => {
-      const price = toMinorUnits(item.price, currency);
+    for (const [i, item] of items.entries()) {
+      if (item.price === undefined) continue;
+      const price = toMinorUnits(item.price, currency ?? 'USD');
       if (E.isLeft(price)) errors.push({ field: `items[${i}].price`, message: price.left.message });
-      return { productId: item.productId, productName: item.productName, quantity: item.quantity, unitPrice: E.isRight(price) ? price.right : 0 };
-    });
+    }
     if (errors.length > 0) return invalid(c, errors);
     const orderId = newAggregateId(c, 'order', principal.right.sub, deps.newId);
-    const result = await deps.writeModel.placeOrder(
-      { orderId, customerId: principal.right.sub, currency, items: lines, shippingAddress },
+    const result = await deps.writeModel.placeOrderAtCataloguePrices(
+      {
+        orderId,
+        customerId: principal.right.sub,
+        ...(currency === undefined ? {} : { currency }),
+        items: items.map((item) => ({ productId: item.productId, quantity: item.quantity, ...(item.price === undefined ? {} : { price: item.price }) })),
+        shippingAddress,
+      },
       commandContext(c, principal.right, deps),
     );
+    if (E.isLeft(result) && result.left._tag === 'PriceChanged') return priceChangedResponse(c, result.left);
     if (E.isLeft(result)) return rejection(c, result.left);
     // The response is the committed commit itself; the wait only makes the next read see it.
     await caughtUp(deps, orderId, result.right.version);

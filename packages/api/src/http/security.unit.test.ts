@@ -11,7 +11,7 @@ let bobsOrder = '';
 const json = (body: unknown, headers: Record<string, string> = {}) => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 const order = (userId?: string) => ({
   ...(userId === undefined ? {} : { userId }),
-  items: [{ productId: 'P1', productName: 'Thing', quantity: 1, price: '10.00' }],
+  items: [{ productId: 'P1', productName: 'Thing', quantity: 1, price: '25.00' }],
   shippingAddress: { street: '1 Main St', city: 'Springfield', zipCode: '12345', country: 'US' },
 });
 

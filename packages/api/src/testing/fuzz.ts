@@ -181,9 +181,9 @@ export function runApiFuzz(name: string, setup: () => Promise<FuzzFixture>, opti
         fields: [
           f(['userId'], 'id', false),
           f(['items', 0, 'productId'], 'string', true, 64),
-          f(['items', 0, 'productName'], 'string', true, 200),
+          f(['items', 0, 'productName'], 'string', false, 200),
           f(['items', 0, 'quantity'], 'int'),
-          f(['items', 0, 'price'], 'price'),
+          f(['items', 0, 'price'], 'price', false),
           f(['shippingAddress', 'street'], 'string', true, 200),
           f(['shippingAddress', 'city'], 'string', true, 100),
           f(['shippingAddress', 'zipCode'], 'string', true, 20),
@@ -208,6 +208,16 @@ export function runApiFuzz(name: string, setup: () => Promise<FuzzFixture>, opti
         body: () => ({ userId: customer.userSub, orderId, rating: 5, comment: 'fine', category: 'Service' }),
         fields: [f(['userId'], 'id', false), f(['orderId'], 'id'), f(['rating'], 'int'), f(['comment'], 'string', true, 2000, 'prose'), f(['category'], 'string', true, 100)],
       },
+      {
+        name: 'list product',
+        method: 'POST',
+        path: () => '/products',
+        token: () => admin.tokens.idToken,
+        body: () => ({ productId: 'FUZZ-1', name: 'Fuzz', description: 'fuzzed', price: 5 }),
+        fields: [f(['productId'], 'id'), f(['name'], 'string', true, 200), f(['description'], 'string', false, 2000, 'prose'), f(['price'], 'price')],
+      },
+      { name: 'reprice product', method: 'POST', path: () => '/products/NEWPROD001/price', token: () => admin.tokens.idToken, body: () => ({ price: 26 }), fields: [f(['price'], 'price')] },
+      { name: 'retire product', method: 'POST', path: () => '/products/NEWPROD001/retire', token: () => admin.tokens.idToken, body: () => ({}), fields: [] },
     ];
 
     /** A body that is wrong by construction, as JSON text. */
@@ -329,6 +339,26 @@ export function runApiFuzz(name: string, setup: () => Promise<FuzzFixture>, opti
           { numRuns: runs(200) },
         );
         await fc.assert(fc.asyncProperty(anyId, async (id) => expectRejected(await t.app.request(`/cached/orders/${encodeURIComponent(id)}`, { headers: { authorization: customer.tokens.idToken } }), id)), { numRuns: runs(50) });
+        expect(await fx.snapshot()).toEqual(before);
+      }, timeout);
+
+      it('unknown or malformed product ids in every product path → 4xx problem, store unchanged', async () => {
+        const before = await fx.snapshot();
+        await fc.assert(
+          fc.asyncProperty(anyId, fc.constantFrom(['GET', ''], ['POST', '/price'], ['POST', '/retire']), async (id, [method, suffix]) => {
+            const path = `/products/${encodeURIComponent(id)}${suffix}`;
+            const res = await t.app.request(path, { method, headers: { authorization: admin.tokens.idToken, 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+            await expectRejected(res, [method, path]);
+          }),
+          { numRuns: runs(150) },
+        );
+        const badQuery = fc.oneof(
+          // `__proto__` is left out: the query parsing drops it before the codec sees it.
+          fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !['q', 'limit', 'cursor', '__proto__'].includes(k)).map((k) => ({ [k]: 'x' })),
+          fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 101 })).map((l) => ({ limit: String(l) })),
+          fc.constantFrom({ q: '' }, { q: 'x'.repeat(201) }, { cursor: 'not-a-cursor!' }, { cursor: 'Zm9yZ2Vk' }),
+        );
+        await fc.assert(fc.asyncProperty(badQuery, async (query) => expectRejected(await t.app.request(`/products?${new URLSearchParams(query).toString()}`), query)), { numRuns: runs(100) });
         expect(await fx.snapshot()).toEqual(before);
       }, timeout);
 

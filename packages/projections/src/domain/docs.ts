@@ -1,5 +1,5 @@
 import { Category, parseStreamId, type DomainEnvelope, type EventEnvelope } from '@strata/events';
-import type { OrderStatus, OrderStatusEntry, OrderView, PaymentStatus } from '../queries.js';
+import type { OrderStatus, OrderStatusEntry, OrderView, PaymentStatus, ProductView } from '../queries.js';
 
 /*
  * Read-model documents, one per stream, and their pure projectors. A document records the stream
@@ -65,6 +65,19 @@ export interface FeedbackDoc extends Versioned {
   readonly comment: string;
   readonly category: string;
   readonly submittedAt: string;
+}
+
+/** A catalogue product as browsed: current price, status, and the product stream version it reflects. */
+export interface ProductDoc extends Versioned {
+  readonly productId: string;
+  readonly name: string;
+  readonly description: string;
+  readonly status: 'listed' | 'retired';
+  /** Minor units. */
+  readonly price: number;
+  readonly currency: string;
+  readonly listedAt: string;
+  readonly updatedAt: string;
 }
 
 /**
@@ -184,6 +197,48 @@ export const feedbackProjector: Projector<FeedbackDoc> = {
     return { orderId: d.orderId, feedbackId: d.feedbackId, customerId: d.customerId, rating: d.rating, comment: d.comment, category: d.category, submittedAt: e.occurredAt, version: e.streamVersion };
   },
 };
+
+export const productProjector: Projector<ProductDoc> = {
+  category: Category.Product,
+  project(doc, e) {
+    if (e.type === 'ProductListed') {
+      if (doc !== undefined) return doc;
+      const d = e.data;
+      return {
+        productId: d.productId,
+        name: d.name,
+        description: d.description,
+        status: 'listed',
+        price: d.price.amount,
+        currency: d.price.currency,
+        listedAt: e.occurredAt,
+        updatedAt: e.occurredAt,
+        version: e.streamVersion,
+      };
+    }
+    if (doc === undefined) return undefined;
+    switch (e.type) {
+      case 'ProductRepriced':
+        return touch(doc, e, { price: e.data.price.amount, currency: e.data.price.currency });
+      case 'ProductRetired':
+        return touch(doc, e, { status: 'retired' });
+      default:
+        return doc;
+    }
+  },
+};
+
+export const toProductView = (d: ProductDoc): ProductView => ({
+  productId: d.productId,
+  name: d.name,
+  description: d.description,
+  status: d.status,
+  price: d.price,
+  currency: d.currency,
+  listedAt: d.listedAt,
+  updatedAt: d.updatedAt,
+  version: d.version,
+});
 
 /** The order view the API returns: the order document joined with its payment's summary. */
 export const toOrderView = (order: OrderDoc, payment: PaymentDoc | undefined): OrderView => {

@@ -49,6 +49,17 @@ export const migrations: ReadonlyArray<{ readonly version: number; readonly name
       alter table ${s}.payments add column expires_at text;
       create index payments_authorized_by_expiry on ${s}.payments (expires_at) where status = 'authorized';`,
   },
+  {
+    version: 3,
+    name: 'products: the catalogue (GET /products)',
+    // Browsing only: orders are priced from the product streams in the event store (decision 0007).
+    // `name_key` is lower(name): the page order and keyset cursor of GET /products.
+    sql: (s) => `
+      create table ${s}.products (
+        product_id text primary key, name text not null, name_key text collate "C" not null, description text not null, status text not null,
+        price bigint not null, currency text not null, listed_at text not null, updated_at text not null, version integer not null);
+      create index products_listed_by_name on ${s}.products (name_key, product_id) where status = 'listed';`,
+  },
 ];
 
 /** Creates the schema and applies the migrations it lacks, serialised by an advisory lock. */

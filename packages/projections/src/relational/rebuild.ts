@@ -98,7 +98,7 @@ export const rebuildRelational = async (o: RebuildOptions): Promise<RebuildResul
   await o.db.transaction(async (tx) => {
     // Waits for in-flight live writes and holds new ones until the swap commits; they then resolve
     // the (renamed) tables afresh and land in the rebuilt schema.
-    await tx.query(`lock table ${['orders', 'order_lines', 'payments', 'customers', 'feedback', 'projection_checkpoints', 'dead_letters'].map((t) => `${L}.${t}`).join(', ')} in access exclusive mode`);
+    await tx.query(`lock table ${['orders', 'order_lines', 'payments', 'customers', 'feedback', 'products', 'projection_checkpoints', 'dead_letters'].map((t) => `${L}.${t}`).join(', ')} in access exclusive mode`);
     await tx.query(`drop schema if exists ${Old} cascade`);
     await tx.query(`alter schema ${L} rename to ${Old.slice(1, -1)}`);
     await tx.query(`alter schema ${S} rename to ${live}`);

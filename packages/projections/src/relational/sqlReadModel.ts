@@ -1,10 +1,13 @@
-import { Category, FEED_START, customerStream, feedbackStream, orderStream, parseStreamId, paymentStream, type DomainEnvelope, type EventEnvelope } from '@strata/events';
+import { Category, FEED_START, customerStream, feedbackStream, orderStream, parseStreamId, paymentStream, productStream, type DomainEnvelope, type EventEnvelope } from '@strata/events';
 import {
   customerProjector,
   feedbackProjector,
   orderProjector,
   paymentProjector,
+  productProjector,
   toOrderView,
+  toProductView,
+  type ProductDoc,
   type CustomerDoc,
   type FeedbackDoc,
   type OrderDoc,
@@ -12,8 +15,8 @@ import {
   type Projector,
   type Versioned,
 } from '../domain/docs.js';
-import { foldBatch } from '../domain/readModel.js';
-import type { AnalyticsDetailed, AnalyticsScope, AnalyticsSummary, OrderQueries, OrderView } from '../queries.js';
+import { decodeProductCursor, encodeProductCursor, foldBatch } from '../domain/readModel.js';
+import type { AnalyticsDetailed, AnalyticsScope, AnalyticsSummary, OrderQueries, OrderView, ProductQueries } from '../queries.js';
 import type { DeadLetter, DeadLetterStore, ProjectionSink } from '../sink.js';
 import { quoteSchema, type SqlExecutor } from './executor.js';
 import { migrate } from './migrations.js';
@@ -100,6 +103,25 @@ const feedback: Table<FeedbackDoc> = {
   fromRow: (r) => ({ orderId: str(r.order_id), feedbackId: str(r.feedback_id), customerId: str(r.customer_id), rating: num(r.rating), comment: str(r.comment), category: str(r.category), submittedAt: str(r.submitted_at), version: num(r.version) }),
 };
 
+const products: Table<ProductDoc> = {
+  projector: productProjector,
+  table: 'products',
+  key: 'product_id',
+  stream: productStream,
+  columns: [
+    ['product_id', 'text'], ['name', 'text'], ['name_key', 'text'], ['description', 'text'], ['status', 'text'], ['price', 'bigint'], ['currency', 'text'],
+    ['listed_at', 'text'], ['updated_at', 'text'], ['version', 'integer'],
+  ],
+  toRow: (d) => ({
+    product_id: d.productId, name: d.name, name_key: d.name.toLowerCase(), description: d.description, status: d.status, price: d.price, currency: d.currency,
+    listed_at: d.listedAt, updated_at: d.updatedAt, version: d.version,
+  }),
+  fromRow: (r) => ({
+    productId: str(r.product_id), name: str(r.name), description: str(r.description), status: str(r.status) as ProductDoc['status'], price: num(r.price),
+    currency: str(r.currency), listedAt: str(r.listed_at), updatedAt: str(r.updated_at), version: num(r.version),
+  }),
+};
+
 /**
  * Folds a batch into one table: loads the touched documents in one query, folds in memory with the
  * pure projector, upserts the changed ones in one statement. The upsert's `where excluded.version >
@@ -147,6 +169,8 @@ export interface SqlReadModel {
   readonly schema: string;
   readonly sink: ProjectionSink;
   readonly queries: OrderQueries;
+  /** The catalogue (GET /products). */
+  readonly products: ProductQueries;
   readonly deadLetters: DeadLetterStore;
   /** Creates the schema and applies pending migrations. */
   migrate(): Promise<void>;
@@ -239,6 +263,7 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
         await writeTable(tx, s, payments, events);
         await writeTable(tx, s, customers, events);
         await writeTable(tx, s, feedback, events);
+        await writeTable(tx, s, products, events);
         if (checkpoint !== undefined)
           await tx.query(
             `insert into ${s}.projection_checkpoints (projection, position, updated_at) values ($1, $2, $3)
@@ -387,6 +412,30 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
     },
   };
 
+  const productQueries: ProductQueries = {
+    async getProduct(productId) {
+      const [row] = await db.query(`select * from ${s}.products where product_id = $1`, [productId]);
+      return row === undefined ? undefined : toProductView(products.fromRow(row));
+    },
+    async listProducts(page) {
+      const limit = Math.max(1, Math.min(page.limit, 100));
+      const after = page.cursor === undefined ? undefined : decodeProductCursor(page.cursor);
+      if (page.cursor !== undefined && after === undefined) throw new InvalidCursorError();
+      // Substring search: % and _ in the query are literal (escaped), matched on the lower-cased name.
+      const pattern = page.q === undefined ? null : `%${page.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const rows = await db.query(
+        `select * from ${s}.products where status = 'listed'
+           and ($1::text is null or name_key like $1 escape '\\')
+           and ($2::text is null or (name_key, product_id) > ($2::text, $3::text))
+         order by name_key, product_id limit $4`,
+        [pattern, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+      );
+      const items = rows.slice(0, limit).map((r) => toProductView(products.fromRow(r)));
+      const last = items[items.length - 1];
+      return rows.length > limit && last !== undefined ? { items, nextCursor: encodeProductCursor(last.name.toLowerCase(), last.productId) } : { items };
+    },
+  };
+
   const toLetter = (r: Row): DeadLetter => ({
     id: str(r.id),
     projection: str(r.projection),
@@ -451,5 +500,5 @@ export const createSqlReadModel = (o: SqlReadModelOptions): SqlReadModel => {
     for (const set of waiters.values()) for (const wake of [...set]) wake();
   };
 
-  return { schema, sink, queries, deadLetters, migrate: () => migrate(db, schema), expiredHolds, unsettledOrders, noteAppliedElsewhere };
+  return { schema, sink, queries, products: productQueries, deadLetters, migrate: () => migrate(db, schema), expiredHolds, unsettledOrders, noteAppliedElsewhere };
 };

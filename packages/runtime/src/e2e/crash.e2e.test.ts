@@ -79,7 +79,7 @@ describe('a crash of strata start during payment sagas', () => {
           token,
           body: {
             userId,
-            items: [{ productId: 'P1', productName: 'Product', quantity: 1, price: 10.0 }],
+            items: [{ productId: 'NEWPROD001', productName: 'Fresh Product', quantity: 1, price: 25.0 }],
             shippingAddress: { street: 'S 1', city: 'C', zipCode: '1', country: 'DE' },
           },
         }),

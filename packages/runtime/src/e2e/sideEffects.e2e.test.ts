@@ -44,7 +44,7 @@ describe('strata start: notifications from the change feed and the hold-expiry s
     const token = String(((await send('POST', '/login', { body: { email, password } })).body as { idToken: string }).idToken);
     const created = await send('POST', '/orders', {
       token,
-      body: { userId, items: [{ productId: 'P1', productName: 'Product', quantity: 1, price: 10.0 }], shippingAddress: { street: 'S 1', city: 'C', zipCode: '1', country: 'DE' } },
+      body: { userId, items: [{ productId: 'NEWPROD001', productName: 'Fresh Product', quantity: 1, price: 25.0 }], shippingAddress: { street: 'S 1', city: 'C', zipCode: '1', country: 'DE' } },
     });
     expect(created.status).toBe(201);
     const orderId = String((created.body as { orderId: string }).orderId);
@@ -59,7 +59,7 @@ describe('strata start: notifications from the change feed and the hold-expiry s
 
     // The customer heard about the confirmation and the cancellation: one outbox file per event.
     const outbox = join(runtime.config.dataDir, 'outbox');
-    const kinds = async () => (await Promise.all((await readdir(outbox)).map(async (f) => JSON.parse(await readFile(join(outbox, f), 'utf8')) as { kind: string; orderId: string }))).filter((n) => n.orderId === orderId).map((n) => n.kind).sort();
+    const kinds = async () => (await Promise.all((await readdir(outbox)).filter((f) => f.endsWith('.json') && !f.startsWith('.')).map(async (f) => JSON.parse(await readFile(join(outbox, f), 'utf8')) as { kind: string; orderId: string }))).filter((n) => n.orderId === orderId).map((n) => n.kind).sort();
     expect(await until(kinds, (k) => k.length >= 2)).toEqual(['order-cancelled', 'order-confirmed']);
 
     // A restart re-reads the feed from its checkpoint and sweeps again: nothing is sent or voided twice.

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { loadConfig } from '../config.js';
 import { buildEngine, type Engine } from '../engine.js';
+import { loadDemoCatalogue } from '../catalogue.js';
 import { createLogger } from '../logger.js';
 import { runSeedFlow, type Send, type SeedFlowResult } from '../e2e/seedFlow.js';
 import { createApiHandler } from './api.js';
@@ -71,6 +72,8 @@ describe('the seed REST flow through the Lambda API entry (API Gateway REST prox
     const config = loadConfig({ STRATA_STORE: 'memory', STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent' });
     const handler = createApiHandler(async () => {
       engine = await buildEngine(config, createLogger('silent'), { workflows: false, lake: false });
+      // A stage whose catalogue holds the seed's products, as `-c demoCatalogue=true` would load it (decision 0007).
+      await loadDemoCatalogue(engine, config, createLogger('silent'));
       return engine;
     });
     // On AWS the read model is filled by the projector Lambda from the table's stream; here the

@@ -62,7 +62,7 @@ describe('routing rules', () => {
   it('put events on the bus in their current schema version', () => {
     // The seed's original OrderPlaced (v1: userId, decimal prices) reaches the workflows as v2.
     const v1 = envelope('Order-o1', 'OrderPlaced', { orderId: 'o1', userId: 'u1', items: [{ productId: 'p', productName: 'P', quantity: 2, price: 12.5 }], shippingAddress: placedData(0).shippingAddress });
-    expect(busEnvelope(v1)).toMatchObject({ schemaVersion: 2, data: { orderId: 'o1', customerId: 'u1', currency: 'USD', total: 2500 } });
+    expect(busEnvelope(v1)).toMatchObject({ schemaVersion: 3, data: { orderId: 'o1', customerId: 'u1', currency: 'USD', total: 2500 } });
     const unreadable = envelope('Order-o1', 'OrderPlaced', { nonsense: true });
     expect(busEnvelope(unreadable)).toBe(unreadable);
   });

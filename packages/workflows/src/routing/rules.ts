@@ -17,6 +17,7 @@ export const EVENT_SOURCES = {
   [Category.Payment]: 'strata.payments',
   [Category.Customer]: 'strata.customers',
   [Category.Feedback]: 'strata.feedback',
+  [Category.Product]: 'strata.products',
 } as const;
 export type EventSource = (typeof EVENT_SOURCES)[keyof typeof EVENT_SOURCES];
 

@@ -3,7 +3,9 @@ import {
   CommitTooLargeError,
   InvalidAppendError,
   VersionConflictError,
+  expectVersion,
   type AppendRequest,
+  type StreamCondition,
   type AppendResult,
   type EventEnvelope,
 } from '@strata/events';
@@ -24,7 +26,20 @@ export const validateAppend = (request: AppendRequest): void => {
   if (expected.kind === 'exact' && !(Number.isInteger(expected.version) && expected.version >= 0))
     throw new InvalidAppendError(`expected version must be a non-negative integer, got ${expected.version}`);
   refuseUnstorableText(request);
+  const seen = new Set<string>();
+  for (const c of request.conditions ?? []) {
+    if (c.streamId === '' || c.streamId === request.streamId)
+      throw new InvalidAppendError(`a condition must name another stream than ${request.streamId}, got ${JSON.stringify(c.streamId)}`);
+    if (seen.has(c.streamId)) throw new InvalidAppendError(`two conditions on ${c.streamId}`);
+    seen.add(c.streamId);
+    if (!(Number.isInteger(c.expectedVersion) && c.expectedVersion >= 0))
+      throw new InvalidAppendError(`condition on ${c.streamId}: expected version must be a non-negative integer, got ${c.expectedVersion}`);
+  }
 };
+
+/** The conflict a failed condition raises: it names the condition's stream, not the appended one. */
+export const conditionConflict = (condition: StreamCondition, actual: number | undefined, cause?: unknown): VersionConflictError =>
+  new VersionConflictError(condition.streamId, expectVersion(condition.expectedVersion), actual, cause === undefined ? undefined : { cause });
 
 /**
  * Serializes a sealed commit, rejecting it before any write when it is larger than `maxBytes`.

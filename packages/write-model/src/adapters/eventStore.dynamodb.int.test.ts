@@ -63,13 +63,14 @@ describeWith('DYNAMODB', 'DynamoDB event store', () => {
     const seedOrder = (orderId: string): NewEvent => ({
       eventId: crypto.randomUUID(),
       type: 'OrderPlaced',
-      schemaVersion: 2,
+      // v3: priced from the catalogue, each line records the product version (decision 0007).
+      schemaVersion: 3,
       data: {
         orderId,
         customerId: crypto.randomUUID(),
         items: [
-          { productId: 'NEWPROD001', productName: 'Fresh Product', quantity: 2, unitPrice: 2500 },
-          { productId: 'NEWPROD002', productName: 'Another Item', quantity: 1, unitPrice: 4950 },
+          { productId: 'NEWPROD001', productName: 'Fresh Product', quantity: 2, unitPrice: 2500, productVersion: 1 },
+          { productId: 'NEWPROD002', productName: 'Another Item', quantity: 1, unitPrice: 4950, productVersion: 1 },
         ],
         shippingAddress: { street: '789 New Deploy Ave', city: 'CloudNine', zipCode: '11223', country: 'DE' },
         currency: 'EUR',
@@ -96,6 +97,29 @@ describeWith('DYNAMODB', 'DynamoDB event store', () => {
       expect(itemSize(compact(toItem(result.events)))).toBe(puts[0]!.itemBytes);
       expect(puts[0]!.capacity.CapacityUnits).toBe(1);
       expect(writeUnits(puts[0]!.itemBytes!)).toBe(1);
+    });
+
+    it('a seed order priced from the catalogue is one TransactWriteItems: the ≤ 1 KB put plus a ConditionCheck per product', async () => {
+      const store = createDynamoEventStore({ ...tableOf(), trustExpectedHash: true, onConsumedCapacity: (r) => reports.push(r) });
+      const products = ['NEWPROD001', 'NEWPROD002'].map((id) => `Product-${id}-${crypto.randomUUID()}`);
+      for (const p of products) await store.append({ streamId: p, expected: expectNoStream, events: testEvents(1), meta: testMeta(crypto.randomUUID()) });
+      const orderId = crypto.randomUUID();
+      reports.length = 0;
+      await store.append({
+        streamId: orderStream(orderId),
+        expected: expectNoStream,
+        events: [seedOrder(orderId)],
+        meta: testMeta(crypto.randomUUID()),
+        conditions: products.map((streamId) => ({ streamId, expectedVersion: 1 })),
+      });
+      expect(reports.map((r) => r.operation)).toEqual(['transact']);
+      expect(reports[0]!.itemBytes).toBeLessThanOrEqual(1024);
+      // A transactional put of ≤ 1 KB is 2 write units. AWS bills each ConditionCheck 2 more (decision
+      // 0007: 2 + 2 × products per priced order); DynamoDB Local reports the put's units only, so
+      // this test proves the item size and the put's transactional cost, not the checks' bill.
+      const units = reports.reduce((sum, r) => sum + (r.capacity.CapacityUnits ?? 0), 0);
+      process.stdout.write(`priced seed order: item ${reports[0]!.itemBytes} bytes, ${units} write units reported by DynamoDB Local (TransactWriteItems, ${products.length} condition checks)\n`);
+      expect(units).toBeGreaterThanOrEqual(2);
     });
 
     it.each([

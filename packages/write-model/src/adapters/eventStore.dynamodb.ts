@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException, type ConsumedCapacity, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException, type ConsumedCapacity, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   CommitTooLargeError,
@@ -10,16 +10,17 @@ import {
   type AppendRequest,
   type AppendResult,
   type EventEnvelope,
+  type StreamCondition,
   type EventStore,
   type ReadStreamOptions,
   type StreamSlice,
 } from '@strata/events';
-import { DEFAULT_MAX_READ_EVENTS, conflict, duplicateResult, expectationHolds, validateAppend } from './common.js';
+import { DEFAULT_MAX_READ_EVENTS, conditionConflict, conflict, duplicateResult, expectationHolds, validateAppend } from './common.js';
 import { MAX_ITEM_BYTES, compact, fromItem, itemSize, toItem } from './dynamodb/item.js';
 
 /** What one request to the table cost, reported when `onConsumedCapacity` is given. */
 export interface CapacityReport {
-  readonly operation: 'put' | 'query';
+  readonly operation: 'put' | 'query' | 'transact';
   readonly capacity: ConsumedCapacity;
   /** The item's size as computed before a put (DynamoDB bills one write unit per started 1 KB). */
   readonly itemBytes?: number;
@@ -66,6 +67,13 @@ const tailOf = (commits: readonly Commit[]): { version: number; hash: string } =
  * item (to refuse a stale hash); with `any` / `no-stream` / `exact` without hash the stream's
  * commits, which also finds an earlier commit of the same command id (idempotent retries).
  * With `trustExpectedHash` an `exact` + `hash` or a `no-stream` append reads nothing.
+ *
+ * An append with `conditions` on other streams (an order priced from the catalogue, decision
+ * 0007) is a TransactWriteItems instead: the same conditional Put plus one ConditionCheck per
+ * condition that the key (stream, expected version + 1) is free — no commit was made after the
+ * expected version. Without `trustExpectedHash` the tail of each condition stream is read first,
+ * so an expected version the stream never reached is refused too. Only appends with conditions
+ * pay for the transaction (2 write units per KB per item); a plain append stays one PutItem.
  */
 export const createDynamoEventStore = (options: DynamoEventStoreOptions): EventStore => {
   const { tableName, onConsumedCapacity } = options;
@@ -115,6 +123,48 @@ export const createDynamoEventStore = (options: DynamoEventStoreOptions): EventS
 
   const readTail = async (streamId: string): Promise<Commit[]> => queryCommits(streamId, { ScanIndexForward: false, Limit: 1 });
 
+  /**
+   * The conditional put plus one ConditionCheck per condition, in one transaction. 'ok', or the
+   * duplicate answer / `undefined` (an `any` append lost the race) as a plain put would give.
+   */
+  const transact = async (
+    request: AppendRequest,
+    item: ReturnType<typeof compact>,
+    bytes: number,
+    conditions: readonly StreamCondition[],
+  ): Promise<'ok' | AppendResult | undefined> => {
+    try {
+      const result = await doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+            // Commits are keyed by their first version: (stream, v + 1) is free exactly while the stream is at v or below.
+            ...conditions.map((c) => ({
+              ConditionCheck: { TableName: tableName, Key: { pk: c.streamId, sk: c.expectedVersion + 1 }, ConditionExpression: 'attribute_not_exists(pk)' },
+            })),
+          ],
+          ...capacity,
+        }),
+      );
+      for (const consumed of result.ConsumedCapacity ?? []) onConsumedCapacity?.({ operation: 'transact', capacity: consumed, itemBytes: bytes });
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw unavailable('TransactWriteItems', error);
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+        const winner = reasons[0].Item === undefined ? undefined : fromItem(unmarshall(reasons[0].Item));
+        if (winner?.[0]?.commandId === request.meta.commandId) return duplicateResult(request, winner);
+        if (request.expected.kind === 'any') return undefined;
+        throw conflict(request, winner?.at(-1)?.streamVersion, error);
+      }
+      const failed = conditions.findIndex((_, i) => reasons[i + 1]?.Code === 'ConditionalCheckFailed');
+      const condition = conditions[failed];
+      if (condition !== undefined) throw conditionConflict(condition, undefined, error);
+      // Cancelled for another reason (a concurrent transaction on the same items): the caller retries.
+      throw conflict(request, undefined, error);
+    }
+    return 'ok';
+  };
+
   /** One attempt; `undefined` means an `any` append lost a race and should read again. */
   const tryAppend = async (request: AppendRequest): Promise<AppendResult | undefined> => {
     const { streamId, expected, meta } = request;
@@ -149,6 +199,17 @@ export const createDynamoEventStore = (options: DynamoEventStoreOptions): EventS
     if (plainBytes > maxCommitBytes) throw new CommitTooLargeError(streamId, plainBytes, maxCommitBytes);
     const item = compact(plain);
     const bytes = itemSize(item);
+    const conditions = request.conditions ?? [];
+    if (conditions.length > 0) {
+      if (!trustExpectedHash)
+        for (const c of conditions) {
+          const version = tailOf(await readTail(c.streamId)).version;
+          if (version !== c.expectedVersion) throw conditionConflict(c, version);
+        }
+      const outcome = await transact(request, item, bytes, conditions);
+      if (outcome !== 'ok') return outcome;
+      return { streamId, version: tail.version + sealed.length, events: sealed, duplicate: false };
+    }
     try {
       const put = await doc.send(
         new PutCommand({

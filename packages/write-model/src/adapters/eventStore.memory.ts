@@ -15,6 +15,7 @@ import {
 import {
   DEFAULT_MAX_COMMIT_BYTES,
   DEFAULT_MAX_READ_EVENTS,
+  conditionConflict,
   conflict,
   duplicateResult,
   expectationHolds,
@@ -53,6 +54,11 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
     const last = stream[stream.length - 1];
     const tail = { version: last?.streamVersion ?? 0, hash: last?.hash ?? GENESIS_HASH };
     if (!expectationHolds(request, tail)) throw conflict(request, tail.version);
+    // Conditions on other streams, checked in the same synchronous step as the write: atomic.
+    for (const c of request.conditions ?? []) {
+      const version = streams.get(c.streamId)?.length ?? 0;
+      if (version !== c.expectedVersion) throw conditionConflict(c, version);
+    }
     const json = serializeCommit(streamId, sealCommit(streamId, tail, request.events, meta), maxCommitBytes);
     const sealed = JSON.parse(json) as EventEnvelope[];
     stream.push(...sealed);

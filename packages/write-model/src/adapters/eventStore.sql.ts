@@ -18,6 +18,7 @@ import {
 import {
   DEFAULT_MAX_COMMIT_BYTES,
   DEFAULT_MAX_READ_EVENTS,
+  conditionConflict,
   conflict,
   duplicateResult,
   serializeCommit,
@@ -50,11 +51,14 @@ interface PendingCommit {
   readonly commandId: string;
   /** The sealed envelopes, serialized. */
   readonly json: string;
+  /** Conditions on other streams, as `[{"stream", "version"}]` JSON; undefined for a plain append. */
+  readonly conditions?: string;
 }
 
 type AppendAnswer =
   | { readonly status: 'ok' }
   | { readonly status: 'conflict'; readonly version: number }
+  | { readonly status: 'condition'; readonly stream: string; readonly version: number }
   | { readonly status: 'duplicate'; readonly events: EventEnvelope[] };
 
 /** How often an `any` append re-reads the tail after losing a race before giving up. */
@@ -128,12 +132,14 @@ export const createSqlEventStore = async (sql: SqlExecutor, options: SqlEventSto
     ).map((r) => r.envelope);
 
   const appendOne = async (c: PendingCommit): Promise<AppendAnswer> =>
-    (await sql.query<{ answer: AppendAnswer }>(`SELECT ${s}.strata_append($1, $2, $3, $4, $5::jsonb) AS answer`, [c.streamId, c.version, c.hash, c.commandId, c.json]))[0]!.answer;
+    c.conditions === undefined
+      ? (await sql.query<{ answer: AppendAnswer }>(`SELECT ${s}.strata_append($1, $2, $3, $4, $5::jsonb) AS answer`, [c.streamId, c.version, c.hash, c.commandId, c.json]))[0]!.answer
+      : (await sql.query<{ answer: AppendAnswer }>(`SELECT ${s}.strata_append_checked($1, $2, $3, $4, $5::jsonb, $6::jsonb) AS answer`, [c.streamId, c.version, c.hash, c.commandId, c.json, c.conditions]))[0]!.answer;
   /** A batch of commits as one call of strata_append_many; if the statement fails, each commit is tried alone so only the faulty one fails. */
   const appendBatched = createBatcher<PendingCommit, AppendAnswer>(async (commits): Promise<BatchOutcome<AppendAnswer>[]> => {
     const alone = () => Promise.all(commits.map((c) => appendOne(c).then((ok) => ({ ok }), (error: unknown) => ({ error }))));
     if (commits.length === 1) return alone();
-    const arg = `[${commits.map((c) => `{"stream":${JSON.stringify(c.streamId)},"version":${c.version},"hash":${JSON.stringify(c.hash)},"commandId":${JSON.stringify(c.commandId)},"events":${c.json}}`).join(',')}]`;
+    const arg = `[${commits.map((c) => `{"stream":${JSON.stringify(c.streamId)},"version":${c.version},"hash":${JSON.stringify(c.hash)},"commandId":${JSON.stringify(c.commandId)},"events":${c.json}${c.conditions === undefined ? '' : `,"conditions":${c.conditions}`}}`).join(',')}]`;
     let answers: AppendAnswer[];
     try {
       answers = (await sql.query<{ answers: AppendAnswer[] }>(`SELECT ${s}.strata_append_many($1::jsonb) AS answers`, [arg]))[0]!.answers;
@@ -144,7 +150,10 @@ export const createSqlEventStore = async (sql: SqlExecutor, options: SqlEventSto
   }, batching);
 
   const callAppend = async (request: AppendRequest, tail: { version: number; hash: string }, json: string): Promise<AppendAnswer> => {
-    const commit: PendingCommit = { streamId: request.streamId, version: tail.version, hash: tail.hash, commandId: request.meta.commandId, json };
+    const conditions = request.conditions !== undefined && request.conditions.length > 0
+      ? JSON.stringify(request.conditions.map((c) => ({ stream: c.streamId, version: c.expectedVersion })))
+      : undefined;
+    const commit: PendingCommit = { streamId: request.streamId, version: tail.version, hash: tail.hash, commandId: request.meta.commandId, json, ...(conditions === undefined ? {} : { conditions }) };
     try {
       return await appendBatched(commit);
     } catch (error) {
@@ -185,6 +194,10 @@ export const createSqlEventStore = async (sql: SqlExecutor, options: SqlEventSto
       case 'conflict':
         if (expected.kind === 'any') return 'retry';
         throw conflict(request, answer.version);
+      case 'condition': {
+        const condition = request.conditions?.find((c) => c.streamId === answer.stream) ?? { streamId: answer.stream, expectedVersion: -1 };
+        throw conditionConflict(condition, answer.version);
+      }
     }
   };
 

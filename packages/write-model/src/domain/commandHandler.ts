@@ -13,6 +13,7 @@ import {
   type EventDecodeError,
   type EventEnvelope,
   type EventStore,
+  type StreamCondition,
 } from '@strata/events';
 import { fold, type Decider } from './decider.js';
 import { domainError, type DomainError } from './errors.js';
@@ -104,11 +105,28 @@ export const loadStream = async <State>(
   return { state: fold(decider, decodeAll(slice.events)), version: slice.version, envelopes: slice.events };
 };
 
+/** What a command adds to the plain load → decide → append. */
+export interface HandleOptions {
+  /**
+   * The command id's fingerprint, when the command carries more than the request it answers
+   * (an order's looked-up prices): a retry of the same request then matches even after a reprice.
+   * @default commandFingerprint(command)
+   */
+  readonly fingerprint?: string;
+  /**
+   * Other streams the append is conditional on (see `AppendRequest.conditions`). A conflict on
+   * one of them is not retried here (reloading this stream cannot fix it): the
+   * `VersionConflictError` naming that stream is thrown for the caller to look it up again.
+   */
+  readonly conditions?: readonly StreamCondition[];
+}
+
 export type CommandHandler = <C extends { readonly type: string; readonly data: unknown }, State>(
   decider: Decider<C, State>,
   request: StreamCommand<C>,
   ctx: CommandContext,
   loaded?: LoadedStream<State>,
+  options?: HandleOptions,
 ) => Promise<CommandResult>;
 
 /**
@@ -129,7 +147,7 @@ export const createCommandHandler = (deps: { readonly eventStore: EventStore; re
   const { eventStore } = deps;
   const maxRetries = deps.maxConflictRetries ?? DEFAULT_MAX_CONFLICT_RETRIES;
 
-  return async (decider, { streamId, command }, ctx, loaded) => {
+  return async (decider, { streamId, command }, ctx, loaded, options) => {
     const commandId = ctx.commandId;
     const meta = {
       occurredAt: ctx.now,
@@ -137,8 +155,9 @@ export const createCommandHandler = (deps: { readonly eventStore: EventStore; re
       causationId: ctx.causationId ?? commandId,
       correlationId: ctx.correlationId,
       commandId,
-      commandFingerprint: commandFingerprint(command),
+      commandFingerprint: options?.fingerprint ?? commandFingerprint(command),
     };
+    const conditions = options?.conditions ?? [];
     const reused = domainError('CommandIdReused', `command id ${commandId} was already used on ${streamId} with a different payload`);
 
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
@@ -168,6 +187,7 @@ export const createCommandHandler = (deps: { readonly eventStore: EventStore; re
           expected: version === 0 ? expectNoStream : expectVersion(version, tailHash),
           events: decision.right.map((event, i) => toNewEvent(eventIdFor(streamId, commandId, i), event)),
           meta,
+          ...(conditions.length === 0 ? {} : { conditions }),
         });
         return E.right({ streamId, version: result.version, events: result.events, duplicate: result.duplicate });
       } catch (error) {
@@ -175,6 +195,8 @@ export const createCommandHandler = (deps: { readonly eventStore: EventStore; re
         if (code === CODE.reused) return E.left(reused);
         // Someone else committed first: reload, decide again on the newer state.
         if (code !== CODE.conflict) throw error;
+        // Another stream the commit was conditional on moved: only the caller can look it up again.
+        if ((error as VersionConflictError).streamId !== streamId) throw error;
       }
     }
     return E.left(domainError('ConcurrencyConflict', `${streamId} kept changing; gave up after ${maxRetries + 1} attempts`));

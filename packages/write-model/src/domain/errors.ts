@@ -29,6 +29,27 @@ export type RefundExceedsCaptured = Rejection<'RefundExceedsCaptured', 'conflict
 export type CustomerAlreadyRegistered = Rejection<'CustomerAlreadyRegistered', 'conflict'>;
 export type FeedbackAlreadySubmitted = Rejection<'FeedbackAlreadySubmitted', 'conflict'>;
 export type NotOrderOwner = Rejection<'NotOrderOwner', 'forbidden'>;
+export type ProductNotFound = Rejection<'ProductNotFound', 'not-found'>;
+export type ProductAlreadyListed = Rejection<'ProductAlreadyListed', 'conflict'>;
+/** A retired product cannot be repriced (nor ordered: see `ProductUnavailable`). */
+export type ProductRetired = Rejection<'ProductRetired', 'conflict'>;
+/** An order line names a product that is not in the catalogue, or is retired (422 naming the line). */
+export type ProductUnavailable = Rejection<'ProductUnavailable', 'invalid'>;
+/** One line's current catalogue price, as `PriceChanged` lists it. */
+export interface CurrentPrice {
+  readonly productId: string;
+  readonly unitPrice: number;
+  readonly currency: string;
+  /** The product stream's version the price is from. */
+  readonly productVersion: number;
+}
+/**
+ * A client-sent price differs from the catalogue's (a stale page): the client re-confirms.
+ * `prices` lists the current price of every line's product.
+ */
+export interface PriceChanged extends Rejection<'PriceChanged', 'conflict'> {
+  readonly prices: readonly CurrentPrice[];
+}
 /** The command id was used before on this stream with a different payload. */
 export type CommandIdReused = Rejection<'CommandIdReused', 'conflict'>;
 /** Concurrent writers kept winning the stream: the bounded retries were exhausted. */
@@ -51,7 +72,12 @@ export type DomainError =
   | FeedbackAlreadySubmitted
   | NotOrderOwner
   | CommandIdReused
-  | ConcurrencyConflict;
+  | ConcurrencyConflict
+  | ProductNotFound
+  | ProductAlreadyListed
+  | ProductRetired
+  | ProductUnavailable
+  | PriceChanged;
 
 export type DomainErrorTag = DomainError['_tag'];
 
@@ -73,8 +99,17 @@ const KIND: { readonly [T in DomainErrorTag]: Extract<DomainError, { _tag: T }>[
   NotOrderOwner: 'forbidden',
   CommandIdReused: 'conflict',
   ConcurrencyConflict: 'conflict',
+  ProductNotFound: 'not-found',
+  ProductAlreadyListed: 'conflict',
+  ProductRetired: 'conflict',
+  ProductUnavailable: 'invalid',
+  PriceChanged: 'conflict',
 };
 
 /** Builds a rejection; the kind follows from the tag so the two can never disagree. */
-export const domainError = <T extends DomainErrorTag>(tag: T, message: string, field?: string): Extract<DomainError, { _tag: T }> =>
+export const domainError = <T extends Exclude<DomainErrorTag, 'PriceChanged'>>(tag: T, message: string, field?: string): Extract<DomainError, { _tag: T }> =>
   (field === undefined ? { _tag: tag, kind: KIND[tag], message } : { _tag: tag, kind: KIND[tag], message, field }) as Extract<DomainError, { _tag: T }>;
+
+/** The 409 a stale client price gets: the message names the lines, `prices` lists every line's current price. */
+export const priceChanged = (message: string, prices: readonly CurrentPrice[], field?: string): PriceChanged =>
+  field === undefined ? { _tag: 'PriceChanged', kind: 'conflict', message, prices } : { _tag: 'PriceChanged', kind: 'conflict', message, field, prices };

@@ -4,9 +4,12 @@ import { createCustomerService, type CustomerService } from './customer/customer
 import { createFeedbackService, type FeedbackService } from './feedback/feedback.service.js';
 import { createOrderService, type OrderService } from './order/order.service.js';
 import { createPaymentService, type PaymentService } from './payment/payment.service.js';
+import { createOrderPricingService, type OrderPricingService } from './order/order.pricing.js';
+import { createProductService, type ProductService } from './product/product.service.js';
+import { DEFAULT_MAX_CONFLICT_RETRIES } from './commandHandler.js';
 
 /** The write side as the API and the saga see it: one method per command, plus loads for readers. */
-export interface WriteModel extends CustomerService, OrderService, PaymentService, FeedbackService {
+export interface WriteModel extends CustomerService, OrderService, OrderPricingService, ProductService, PaymentService, FeedbackService {
   /** Auditors: a stream's events and whether its hash chain verifies. */
   readHistory(streamId: string): Promise<{ events: readonly EventEnvelope[]; chain: ChainReport }>;
 }
@@ -21,7 +24,10 @@ export interface WriteModelDeps {
 export const createWriteModel = (deps: WriteModelDeps): WriteModel => {
   const { eventStore } = deps;
   const handle = createCommandHandler(deps);
+  const products = createProductService(eventStore, handle);
   return {
+    ...products,
+    ...createOrderPricingService(eventStore, handle, products, deps.maxConflictRetries ?? DEFAULT_MAX_CONFLICT_RETRIES),
     ...createCustomerService(handle),
     ...createOrderService(eventStore, handle),
     ...createPaymentService(eventStore, handle),

@@ -107,6 +107,48 @@ export const migrations: readonly Migration[] = [
        $fn$`,
     ],
   },
+  {
+    id: 3,
+    name: 'append-conditions',
+    statements: (s) => [
+      // An append conditional on other streams' versions (decision 0007): the command id lookup
+      // first (a retry answers its first outcome even when a condition no longer holds), then each
+      // condition, then strata_append — all in the caller's transaction. Read committed: each
+      // check sees every commit made before it ran, so the order is serialized before any
+      // product commit it did not see (never after one it missed).
+      `CREATE FUNCTION ${s}.strata_append_checked(p_stream text, p_version integer, p_hash text, p_command_id text, p_events jsonb, p_conditions jsonb)
+       RETURNS jsonb LANGUAGE plpgsql AS $fn$
+       DECLARE
+         c jsonb;
+         v_actual integer;
+       BEGIN
+         IF p_conditions IS NOT NULL AND jsonb_array_length(p_conditions) > 0
+            AND NOT EXISTS (SELECT 1 FROM ${s}.strata_events WHERE stream_id = p_stream AND command_id = p_command_id AND commit_start) THEN
+           FOR c IN SELECT value FROM jsonb_array_elements(p_conditions) LOOP
+             SELECT coalesce(max(version), 0) INTO v_actual FROM ${s}.strata_events WHERE stream_id = c->>'stream';
+             IF v_actual <> (c->>'version')::integer THEN
+               RETURN jsonb_build_object('status', 'condition', 'stream', c->>'stream', 'version', v_actual);
+             END IF;
+           END LOOP;
+         END IF;
+         RETURN ${s}.strata_append(p_stream, p_version, p_hash, p_command_id, p_events);
+       END
+       $fn$`,
+      // Group commit now passes each commit's conditions (absent: a plain strata_append).
+      `CREATE OR REPLACE FUNCTION ${s}.strata_append_many(p_commits jsonb)
+       RETURNS jsonb LANGUAGE plpgsql AS $fn$
+       DECLARE
+         c jsonb;
+         answers jsonb := '[]'::jsonb;
+       BEGIN
+         FOR c IN SELECT value FROM jsonb_array_elements(p_commits) LOOP
+           answers := answers || jsonb_build_array(${s}.strata_append_checked(c->>'stream', (c->>'version')::integer, c->>'hash', c->>'commandId', c->'events', c->'conditions'));
+         END LOOP;
+         RETURN answers;
+       END
+       $fn$`,
+    ],
+  },
 ];
 
 /**

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { MAX_MINOR_UNITS, fingerprint, type Currency, type DomainEvent, type EventData } from '@strata/events';
+import { MAX_MINOR_UNITS, fingerprint, toMinorUnits, type Currency, type DomainEvent, type EventData, type Money } from '@strata/events';
 import { alreadyDone, emit, newEvent, reject, type Decider } from '../decider.js';
-import { domainError, type DomainError } from '../errors.js';
+import { domainError, priceChanged, type CurrentPrice, type DomainError } from '../errors.js';
 
 // ── Commands (money already in integer minor units; ids validated at the edge) ─────────────
 export interface PlaceOrder {
@@ -11,13 +11,39 @@ export interface PlaceOrder {
   readonly items: ReadonlyArray<{ readonly productId: string; readonly productName: string; readonly quantity: number; readonly unitPrice: number }>;
   readonly shippingAddress: { readonly street: string; readonly city: string; readonly zipCode: string; readonly country: string };
 }
+/** A product as the catalogue had it when the order was priced: its stream's version and current price. */
+export interface CataloguePrice {
+  readonly productId: string;
+  /** The product stream's version; the order's append is conditional on it. */
+  readonly version: number;
+  readonly status: 'listed' | 'retired';
+  readonly name: string;
+  readonly price: Money;
+}
+/**
+ * An order priced from the catalogue (server-side pricing, decision 0007). `catalogue` holds what
+ * the command handler looked up for the lines' products (absent = not in the catalogue): the
+ * decider prices from it alone, stays pure, and records each line's price and product version.
+ * A line's `price` is the client's decimal as sent, only compared; omitted, the catalogue's is used.
+ */
+export interface PlaceCatalogueOrder {
+  readonly orderId: string;
+  readonly customerId: string;
+  /** The currency the client expects; absent = the catalogue's. */
+  readonly currency?: Currency;
+  readonly items: ReadonlyArray<{ readonly productId: string; readonly quantity: number; readonly price?: number | string }>;
+  readonly shippingAddress: PlaceOrder['shippingAddress'];
+  readonly catalogue: readonly CataloguePrice[];
+}
 export interface ConfirmOrder { readonly orderId: string; readonly paymentId: string }
 export interface CancelOrder { readonly orderId: string; readonly reason: string }
 export interface ShipOrder { readonly orderId: string; readonly carrier?: string; readonly trackingNumber?: string }
 export interface DeliverOrder { readonly orderId: string }
 
 export type OrderCommand =
+  /** Lines priced by a trusted caller (workflows, tests, tools): recorded with `productVersion: null`. */
   | { readonly type: 'PlaceOrder'; readonly data: PlaceOrder }
+  | { readonly type: 'PlaceCatalogueOrder'; readonly data: PlaceCatalogueOrder }
   | { readonly type: 'ConfirmOrder'; readonly data: ConfirmOrder }
   | { readonly type: 'CancelOrder'; readonly data: CancelOrder }
   | { readonly type: 'ShipOrder'; readonly data: ShipOrder }
@@ -92,7 +118,10 @@ const checkItems = (items: PlaceOrder['items']): DomainError | undefined => {
   return undefined;
 };
 
-const placeOrder = (cmd: PlaceOrder, state: OrderState): Decision => {
+type PricedLine = PlaceOrder['items'][number] & { readonly productVersion: number | null };
+
+/** The OrderPlaced of priced lines, or the retry / conflict answer when the order exists. */
+const placePriced = (cmd: Omit<PlaceOrder, 'items'> & { readonly items: readonly PricedLine[] }, state: OrderState): Decision => {
   const invalid = checkItems(cmd.items);
   if (invalid) return reject(invalid);
   // The total is computed here, never taken from the client: it equals the sum of the lines by construction.
@@ -101,7 +130,7 @@ const placeOrder = (cmd: PlaceOrder, state: OrderState): Decision => {
   const placed = newEvent('OrderPlaced', {
     orderId: cmd.orderId,
     customerId: cmd.customerId,
-    items: cmd.items.map((l) => ({ productId: l.productId, productName: l.productName, quantity: l.quantity, unitPrice: l.unitPrice })),
+    items: cmd.items.map((l) => ({ productId: l.productId, productName: l.productName, quantity: l.quantity, unitPrice: l.unitPrice, productVersion: l.productVersion })),
     shippingAddress: { ...cmd.shippingAddress },
     currency: cmd.currency,
     total,
@@ -112,6 +141,53 @@ const placeOrder = (cmd: PlaceOrder, state: OrderState): Decision => {
   return fingerprint(detailsOf(state)) === fingerprint(placed.right.data)
     ? alreadyDone
     : reject(domainError('OrderAlreadyExists', `order ${cmd.orderId} already exists`));
+};
+
+const placeOrder = (cmd: PlaceOrder, state: OrderState): Decision =>
+  placePriced({ ...cmd, items: cmd.items.map((l) => ({ ...l, productVersion: null })) }, state);
+
+/**
+ * Prices every line from the catalogue: an unknown or retired product refuses the order naming
+ * the line; all lines share one currency (the client's, or else the first product's); a client
+ * price that differs from the catalogue's refuses it with every line's current price.
+ */
+const placeCatalogueOrder = (cmd: PlaceCatalogueOrder, state: OrderState): Decision => {
+  if (cmd.items.length < 1 || cmd.items.length > MAX_ORDER_ITEMS)
+    return reject(domainError('InvalidItems', `an order needs 1 to ${MAX_ORDER_ITEMS} items, got ${cmd.items.length}`, 'items'));
+  const byId = new Map(cmd.catalogue.map((p) => [p.productId, p]));
+  const entries: CataloguePrice[] = [];
+  for (const [i, line] of cmd.items.entries()) {
+    const entry = byId.get(line.productId);
+    if (entry === undefined) return reject(domainError('ProductUnavailable', `items[${i}]: product ${line.productId} is not in the catalogue`, `items[${i}].productId`));
+    if (entry.status === 'retired') return reject(domainError('ProductUnavailable', `items[${i}]: product ${line.productId} is retired`, `items[${i}].productId`));
+    entries.push(entry);
+  }
+  const currency = cmd.currency ?? entries[0]!.price.currency;
+  for (const [i, entry] of entries.entries())
+    if (entry.price.currency !== currency)
+      return reject(domainError('CurrencyMismatch', `items[${i}]: product ${entry.productId} is priced in ${entry.price.currency}, the order in ${currency}; one currency per order`, `items[${i}].productId`));
+  const stale: number[] = [];
+  for (const [i, line] of cmd.items.entries()) {
+    if (line.price === undefined) continue;
+    const sent = toMinorUnits(line.price, currency);
+    if (E.isLeft(sent)) return reject(domainError('InvalidItems', sent.left.message, `items[${i}].price`));
+    if (sent.right !== entries[i]!.price.amount) stale.push(i);
+  }
+  if (stale.length > 0) {
+    const prices: CurrentPrice[] = [...new Map(entries.map((e) => [e.productId, { productId: e.productId, unitPrice: e.price.amount, currency: e.price.currency, productVersion: e.version }])).values()];
+    return reject(priceChanged(`the catalogue price changed for ${stale.map((i) => `items[${i}]`).join(', ')}; confirm the current prices`, prices, `items[${stale[0]!}].price`));
+  }
+  return placePriced(
+    {
+      orderId: cmd.orderId,
+      customerId: cmd.customerId,
+      currency,
+      shippingAddress: cmd.shippingAddress,
+      // The catalogue's name is recorded: a client-sent productName plays no part.
+      items: cmd.items.map((line, i) => ({ productId: line.productId, productName: entries[i]!.name, quantity: line.quantity, unitPrice: entries[i]!.price.amount, productVersion: entries[i]!.version })),
+    },
+    state,
+  );
 };
 
 const confirmOrder = (cmd: ConfirmOrder, state: OrderState): Decision => {
@@ -190,6 +266,8 @@ export const decide = (command: OrderCommand, state: OrderState): Decision => {
   switch (command.type) {
     case 'PlaceOrder':
       return placeOrder(command.data, state);
+    case 'PlaceCatalogueOrder':
+      return placeCatalogueOrder(command.data, state);
     case 'ConfirmOrder':
       return confirmOrder(command.data, state);
     case 'CancelOrder':

@@ -1,4 +1,4 @@
-import type { Actor, DomainEvent, EventData, EventOf } from '@strata/events';
+import type { Actor, Currency, DomainEvent, EventData, EventOf, Money } from '@strata/events';
 import type { CommandContext } from '../commandHandler.js';
 import type { PlaceOrder } from '../order/order.decider.js';
 
@@ -16,7 +16,11 @@ export const placeOrderCmd: PlaceOrder = {
 
 export const orderPlaced = (cmd: PlaceOrder = placeOrderCmd): EventOf<'OrderPlaced'> => ({
   type: 'OrderPlaced',
-  data: { ...cmd, total: cmd.items.reduce((s, l) => s + l.quantity * l.unitPrice, 0) } as EventData<'OrderPlaced'>,
+  data: {
+    ...cmd,
+    items: cmd.items.map((l) => ({ ...l, productVersion: null })),
+    total: cmd.items.reduce((s, l) => s + l.quantity * l.unitPrice, 0),
+  } as unknown as EventData<'OrderPlaced'>,
 });
 
 /** An event from loose test data; the decider specs check payloads against the codecs. */
@@ -31,3 +35,6 @@ export const ctx = (commandId: string, overrides: Partial<CommandContext> = {}):
   now: '2026-01-01T00:00:00.000Z',
   ...overrides,
 });
+
+/** Money from loose test numbers (the deciders check amounts themselves). */
+export const money = (amount: number, currency: Currency = 'USD'): Money => ({ amount, currency }) as Money;
