@@ -25,7 +25,7 @@ import {
   type ProjectionSink,
 } from '@strata/projections';
 import { createApi } from './http/app.js';
-import type { ApiDeps, ApiOptions } from './http/deps.js';
+import type { AnalyticsWarehouse, ApiDeps, ApiOptions } from './http/deps.js';
 import { createMemoryIdempotencyStore } from './http/idempotency.js';
 import type { RateLimiter } from './http/rateLimit.js';
 import { generateSigningKeys } from './identity/keys.js';
@@ -42,6 +42,8 @@ export interface TestApiOptions {
   readonly options?: ApiOptions;
   /** A real read side (e.g. the relational model on PostgreSQL) instead of the in-memory double. */
   readonly readSide?: { readonly sink: ProjectionSink; readonly queries: OrderQueries };
+  /** The warehouse behind `GET /insights/{query}` (absent: those routes answer 503). */
+  readonly warehouse?: AnalyticsWarehouse;
 }
 
 export const createTestApi = async (o: TestApiOptions = {}) => {
@@ -66,6 +68,7 @@ export const createTestApi = async (o: TestApiOptions = {}) => {
     jwks: identity.jwks,
     idempotency: createMemoryIdempotencyStore({ clock }),
     ...(o.rateLimiter ? { rateLimiter: o.rateLimiter } : {}),
+    ...(o.warehouse ? { warehouse: o.warehouse } : {}),
     clock,
     newId,
     options: { readYourWritesTimeoutMs: 5000, ...o.options },
