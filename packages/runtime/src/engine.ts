@@ -47,6 +47,7 @@ import { redact } from './config.js';
 import type { Logger } from './logger.js';
 import { createWorkflows, type Workflows } from './workflows.js';
 import { coalesceReads } from './feed.js';
+import { deadLetterRoutes, localWarehouse } from './web.js';
 
 export interface Engine {
   readonly config: Config;
@@ -212,6 +213,8 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     closers.push(async () => { await lake?.flush(); await lake?.close(); });
     parts.push(`lake: Parquet in ${config.lakeDir} (DuckDB warehouse)`);
   }
+  const warehouse = lake ? localWarehouse(resolve(config.lakeDir), lake) : undefined;
+  if (warehouse) closers.push(() => warehouse.close());
 
   const workflows = await createWorkflows({
     config,
@@ -321,12 +324,14 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     idempotency: createMemoryIdempotencyStore({ clock: () => new Date() }),
     rateLimiter: createMemoryRateLimiter({ capacity: config.rateLimitPerMinute, refillPerSecond: config.rateLimitPerMinute / 60, clock: () => new Date() }),
     ready,
+    ...(warehouse ? { warehouse } : {}),
     clock: () => new Date(),
     newId: randomUUID,
     logger,
     options: { corsOrigins: config.corsOrigins, readYourWritesTimeoutMs: config.readYourWritesMs, ...(options.clientIp ? { clientIp: options.clientIp } : {}) },
   });
   app.get('/metrics', async (c) => c.text(lagToPrometheus(await measureLag(feed, sinks)), 200, { 'content-type': 'text/plain; version=0.0.4' }));
+  deadLetterRoutes(app, { deadLetters: readModel.deadLetters, sinks: () => sinks });
 
   let started = false;
   return {

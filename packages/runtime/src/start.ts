@@ -6,6 +6,7 @@ import { pidFile } from './operations.js';
 import { buildEngine, type Engine } from './engine.js';
 import type { Logger } from './logger.js';
 import { listen } from './server.js';
+import { findWebAssets, withWebApp } from './web.js';
 
 export interface RunningStrata {
   readonly url: string;
@@ -21,7 +22,7 @@ export const startStrata = async (config: Config, logger: Logger): Promise<Runni
   const engine = await buildEngine(config, logger, { issuer, clientIp: (c) => getConnInfo(c).remote.address });
   let server;
   try {
-    server = await listen(engine.app, config.port, config.host);
+    server = await listen(withWebApp(engine.app, { assetsDir: findWebAssets() }), config.port, config.host);
   } catch (err) {
     await engine.close();
     const e = err as NodeJS.ErrnoException;
