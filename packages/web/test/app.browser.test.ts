@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { orderStream } from '@strata/events';
 import { startTestRuntime, type TestRuntime } from '@strata/runtime/e2e/harness';
 
 jest.setTimeout(180_000);
@@ -210,17 +211,35 @@ suite('the web app in Chromium', () => {
     await t.context.close();
   });
 
-  it('an operator sees health, readiness, the projection lag chart and no dead letters', async () => {
+  it('an operator sees health, readiness and the lag chart, redrives a dead letter, and ships and delivers an order', async () => {
+    // A dead letter, as a projection leaves one when it cannot apply an event.
+    const { events } = await runtime.running.engine.eventStore.readStream(orderStream(placed[0]!.orderId));
+    await runtime.running.engine.readModel.deadLetters.add([{ projection: 'relational', envelope: events[0]!, error: 'injected by the browser test', failedAt: new Date().toISOString() }]);
+
     const t = await signInAs('admin');
     const { page } = t;
     await page.getByRole('heading', { name: 'Operations' }).waitFor(WAIT);
     await page.locator('[data-testid="health"]', { hasText: 'ok' }).waitFor(WAIT);
     await page.locator('[data-testid="readiness"]', { hasText: 'ready' }).waitFor(WAIT);
     await page.locator('.chart canvas').first().waitFor(WAIT);
+    await page.getByRole('cell', { name: 'injected by the browser test' }).waitFor(WAIT);
+    await check(t, '09-operations-dead-letter');
+    await page.getByRole('button', { name: 'Redrive all' }).click();
+    await page.getByText('Redrive: 1 applied, 0 still failing.').waitFor(WAIT);
+    await page.getByTestId('no-dead-letters').waitFor(WAIT);
+    expect(await runtime.running.engine.readModel.deadLetters.list()).toEqual([]);
     await page.locator('[data-testid="lag-relational"]', { hasText: /^0$/ }).waitFor(WAIT);
     expect(await page.getByTestId('readiness').textContent()).toBe('ready');
-    await page.getByTestId('no-dead-letters').waitFor(WAIT);
-    await check(t, '09-operations');
+    await check(t, '10-operations');
+
+    // Ship and deliver the second order from its page (reached from the audit view).
+    await page.goto(`${runtime.url}/app/audit?order=${encodeURIComponent(placed[1]!.orderId)}`);
+    await page.getByRole('link', { name: 'Open the order (ship, deliver, cancel)' }).click();
+    await page.getByRole('button', { name: 'Mark shipped' }).click();
+    await page.locator('.status-line .badge', { hasText: 'shipped' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Mark delivered' }).click();
+    await page.locator('.status-line .badge', { hasText: 'delivered' }).waitFor(WAIT);
+    await check(t, '11-order-delivered-admin');
     await t.context.close();
   });
 });

@@ -4,7 +4,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, problemText, type History } from '../api/client';
-import { navigate } from '../router';
+import { Link, navigate } from '../router';
+import { hasRole, session } from '../session';
 import { Alert, Field, Panel } from '../ui';
 
 type HistoryEvent = NonNullable<NonNullable<History['streams']>[number]['events']>[number];
@@ -121,7 +122,11 @@ export const Audit = ({ initial }: { initial: string }) => {
       </form>
       {error && <Alert>{error}</Alert>}
       {history && (
-        <Panel title={`Timeline of order ${history.orderId ?? ''}`} id="audit-timeline">
+        <Panel
+          title={`Timeline of order ${history.orderId ?? ''}`}
+          id="audit-timeline"
+          actions={hasRole(session.value, 'admin') && <Link href={`/app/orders/${encodeURIComponent(history.orderId ?? '')}`}>Open the order (ship, deliver, cancel)</Link>}
+        >
           <Timeline history={history} />
         </Panel>
       )}

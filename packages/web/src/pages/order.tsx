@@ -2,6 +2,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { api, problemText, type History, type Order } from '../api/client';
 import { Link } from '../router';
+import { hasRole, session } from '../session';
 import { Alert, Field, Panel, Select, StatusBadge, money, usePoll, useAsync, when } from '../ui';
 import { POLL_MS } from './orders';
 import { Timeline } from './audit';
@@ -68,6 +69,16 @@ export const OrderDetail = ({ orderId }: { orderId: string }) => {
     [orderId],
   );
 
+  // Admins move a paid order along: shipped, then delivered.
+  const advance = (step: 'ship' | 'deliver') =>
+    void cancel.run(async () => {
+      const options = { params: { path: { id: orderId } }, headers: { 'Idempotency-Key': crypto.randomUUID() }, body: {} };
+      const { data, error } = step === 'ship' ? await api.POST('/orders/{id}/ship', options) : await api.POST('/orders/{id}/deliver', options);
+      if (data) setOrder(data);
+      else cancel.setError(problemText(error, `The order was not marked ${step === 'ship' ? 'shipped' : 'delivered'}.`));
+    });
+  const admin = hasRole(session.value, 'admin');
+
   const doCancel = () =>
     void cancel.run(async () => {
       const { data, error } = await api.POST('/orders/{id}/cancel', {
@@ -84,9 +95,15 @@ export const OrderDetail = ({ orderId }: { orderId: string }) => {
   return (
     <>
       <p>
-        <Link href="/app/orders">
-          <span aria-hidden="true">← </span>Back to my orders
-        </Link>
+        {admin ? (
+          <Link href={`/app/audit?order=${encodeURIComponent(orderId)}`}>
+            <span aria-hidden="true">← </span>Back to the audit view
+          </Link>
+        ) : (
+          <Link href="/app/orders">
+            <span aria-hidden="true">← </span>Back to my orders
+          </Link>
+        )}
       </p>
       <h1>Order {orderId.slice(0, 8)}</h1>
       {loadError && <Alert>{loadError}</Alert>}
@@ -101,11 +118,23 @@ export const OrderDetail = ({ orderId }: { orderId: string }) => {
             <p class="muted">
               Placed {when(order.createdAt)} · updated {when(order.updatedAt)}
             </p>
-            {CANCELLABLE.has(order.status ?? '') && (
-              <button type="button" class="danger" onClick={doCancel} disabled={cancel.busy}>
-                Cancel order
-              </button>
-            )}
+            <div class="actions">
+              {admin && order.status === 'confirmed' && (
+                <button type="button" onClick={() => advance('ship')} disabled={cancel.busy}>
+                  Mark shipped
+                </button>
+              )}
+              {admin && order.status === 'shipped' && (
+                <button type="button" onClick={() => advance('deliver')} disabled={cancel.busy}>
+                  Mark delivered
+                </button>
+              )}
+              {CANCELLABLE.has(order.status ?? '') && (
+                <button type="button" class="danger" onClick={doCancel} disabled={cancel.busy}>
+                  Cancel order
+                </button>
+              )}
+            </div>
             {cancel.error && <Alert>{cancel.error}</Alert>}
           </Panel>
           <Panel title="Items">
