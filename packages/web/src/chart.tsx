@@ -24,9 +24,13 @@ export interface ChartProps {
   readonly bars?: boolean;
   readonly height?: number;
   readonly yFormat?: (v: number) => string;
+  /** Whole numbers only on the y axis (counts). */
+  readonly integer?: boolean;
 }
 
-export const Chart = ({ label, x, series, time = false, categories, bars = false, height = 220, yFormat }: ChartProps) => {
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
+
+export const Chart = ({ label, x, series, time = false, categories, bars = false, height = 220, yFormat, integer = false }: ChartProps) => {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = host.current;
@@ -48,7 +52,7 @@ export const Chart = ({ label, x, series, time = false, categories, bars = false
           grid: { stroke: '#e2e8f0' },
           ...(categories ? { splits: () => x.map((_, i) => i), values: (_u: uPlot, splits: number[]) => splits.map((s) => categories[s] ?? '') } : {}),
         },
-        { stroke: '#334155', grid: { stroke: '#e2e8f0' }, size: 70, ...(yFormat ? { values: (_u: uPlot, splits: number[]) => splits.map(yFormat) } : {}) },
+        { stroke: '#334155', grid: { stroke: '#e2e8f0' }, size: 70, ...(integer ? { incrs: WHOLE_STEPS } : {}), ...(yFormat ? { values: (_u: uPlot, splits: number[]) => splits.map(yFormat) } : {}) },
       ],
       series: [
         {},
@@ -63,6 +67,6 @@ export const Chart = ({ label, x, series, time = false, categories, bars = false
     const data = [x.slice(), ...series.map((s) => s.values.slice())] as unknown as AlignedData;
     const plot = new uPlot(opts, data, el);
     return () => plot.destroy();
-  }, [label, x, series, time, categories, bars, height, yFormat]);
+  }, [label, x, series, time, categories, bars, height, yFormat, integer]);
   return <div class="chart" ref={host} role="img" aria-label={label} />;
 };

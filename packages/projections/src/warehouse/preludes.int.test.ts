@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ import { warehouseParams, type WarehouseQuery } from './sql.js';
  * the views compute, not that Athena or Redshift parse them (nothing local runs those engines).
  */
 const sql = readWarehouseSql(join(__dirname, '..', '..', 'sql', 'warehouse'));
+// The set-up writes a lake and runs every query on DuckDB (nine of them): seconds on a loaded machine, not the default five.
+jest.setTimeout(60_000);
 
 /** Numbers as numbers (engines disagree on BIGINT as string or number), rounded; text as is. */
 const normalise = (rows: ReadonlyArray<Record<string, unknown>>) =>

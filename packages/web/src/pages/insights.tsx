@@ -165,7 +165,7 @@ export const Insights = () => {
         </Panel>
 
         <Panel title="Orders by status" actions={<CsvButton name="orders_by_status" rows={statuses} />}>
-          {statuses.length > 0 && <Chart label="Orders by status" x={statusChart.x} categories={statusChart.cats} series={statusChart.series} bars />}
+          {statuses.length > 0 && <Chart label="Orders by status" x={statusChart.x} categories={statusChart.cats} series={statusChart.series} bars integer />}
           <table>
             <thead>
               <tr>

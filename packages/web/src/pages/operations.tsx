@@ -175,6 +175,7 @@ export const Operations = () => {
               x={samples.map((s) => s.t)}
               series={projections.map((p) => ({ label: p, values: samples.map((s) => s.events[p] ?? null) }))}
               time
+              integer
             />
           ) : (
             <p aria-busy="true">Collecting samples…</p>
