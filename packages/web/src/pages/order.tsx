@@ -178,7 +178,7 @@ export const OrderDetail = ({ orderId }: { orderId: string }) => {
               </p>
             )}
           </Panel>
-          {RATEABLE.has(order.status ?? '') && history && (
+          {RATEABLE.has(order.status ?? '') && history && order.userId === session.value?.sub && (
             <Panel title="Feedback">
               {feedbackGiven && !justSent ? (
                 <p>You have rated this order: thank you.</p>
