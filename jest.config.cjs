@@ -37,5 +37,7 @@ module.exports = {
     tier('int', 'int', { globalSetup: '<rootDir>/scripts/jest/int.global-setup.cjs', globalTeardown: '<rootDir>/scripts/jest/int.global-teardown.cjs' }),
     tier('e2e', 'e2e'),
     tier('infra', 'infra'),
+    // Real browser (playwright-core driving Debian's Chromium) against a started runtime.
+    tier('browser', 'browser'),
   ],
 };

@@ -32,3 +32,14 @@ if [ ! -f "$build_stamp" ] || [ ! -f packages/runtime/dist/cli.js ] || \
   pnpm exec tsc -b
   touch "$build_stamp"
 fi
+# The web app (packages/web): its API client is generated from the built API's OpenAPI document.
+web=packages/web/dist/index.html
+if [ ! -f "$web" ] || [ -n "$(find packages/web/src packages/web/index.html packages/web/vite.config.ts packages/api/dist/http/openapi.js -newer "$web" 2>/dev/null | head -1)" ]; then
+  say "building the web app (vite)"
+  pnpm --silent --filter @strata/web run build
+fi
+# Browser tests drive Debian's Chromium (never a downloaded browser); root installs it where missing.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing chromium for the browser tests (apt-get)"
+  { apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; } >/dev/null 2>&1 || say "could not install chromium: the browser tests will be skipped"
+fi

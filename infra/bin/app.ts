@@ -3,9 +3,13 @@
 // an account and region, so `cdk synth` works offline without credentials.
 import { App } from 'aws-cdk-lib';
 import { addStrataStacks, settingsFrom } from '../src/app.js';
+import { findRepoRoot } from '../src/paths.js';
+import { addWebStacksFor } from '../src/webApp.js';
 
 const app = new App();
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
-addStrataStacks(app, settingsFrom(app), account !== undefined && region !== undefined ? { account, region } : undefined);
+const settings = settingsFrom(app);
+const env = account !== undefined && region !== undefined ? { account, region } : undefined;
+addWebStacksFor(app, addStrataStacks(app, settings, env), { projectName: settings.projectName, repoRoot: findRepoRoot(), ...(env ? { env } : {}) });
 app.synth();

@@ -3,7 +3,7 @@
  * port with its local issuer. Cognito is the subpath `@strata/api/identity/cognito`.
  */
 export { createApi } from './http/app.js';
-export type { ApiDeps, ApiOptions, Logger, ReadinessReport } from './http/deps.js';
+export type { AnalyticsWarehouse, ApiDeps, ApiOptions, Logger, ReadinessReport } from './http/deps.js';
 export type { ApiEnv } from './http/context.js';
 export type { AdminOperations, ReplayJob } from './http/routes.admin.js';
 export { lambdaHandler } from './lambda.js';

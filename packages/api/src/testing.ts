@@ -27,7 +27,7 @@ import {
   type ProjectionSink,
 } from '@strata/projections';
 import { createApi } from './http/app.js';
-import type { ApiDeps, ApiOptions } from './http/deps.js';
+import type { AnalyticsWarehouse, ApiDeps, ApiOptions } from './http/deps.js';
 import { createMemoryIdempotencyStore } from './http/idempotency.js';
 import type { RateLimiter } from './http/rateLimit.js';
 import { generateSigningKeys } from './identity/keys.js';
@@ -53,6 +53,8 @@ export interface TestApiOptions {
   readonly decorate?: { readonly deps?: (deps: ApiDeps) => ApiDeps; readonly sink?: (sink: ProjectionSink) => ProjectionSink };
   /** Products listed before the API serves (orders are priced from them). @default TEST_CATALOGUE */
   readonly catalogue?: readonly ListProduct[];
+  /** The warehouse behind `GET /insights/{query}` (absent: those routes answer 503). */
+  readonly warehouse?: AnalyticsWarehouse;
 }
 
 /** The demo catalogue plus `P1` "Thing" at 25.00, the product the edge tests order. */
@@ -87,6 +89,7 @@ export const createTestApi = async (o: TestApiOptions = {}) => {
     jwks: identity.jwks,
     idempotency: createMemoryIdempotencyStore({ clock }),
     ...(o.rateLimiter ? { rateLimiter: o.rateLimiter } : {}),
+    ...(o.warehouse ? { warehouse: o.warehouse } : {}),
     clock,
     newId,
     options: { readYourWritesTimeoutMs: 5000, ...o.options },

@@ -17,7 +17,7 @@ export * from './relational/executor.js';
 export * from './relational/migrations.js';
 export * from './relational/sqlReadModel.js';
 export * from './relational/rebuild.js';
-export { warehouseQueries, duckdbPrelude, type WarehouseQuery } from './warehouse/sql.js';
+export { warehouseQueries, warehouseParams, isRanged, ALL_DAYS, duckdbPrelude, type WarehouseQuery, type DateRange } from './warehouse/sql.js';
 export * from './coordination/lease.js';
 export * from './coordination/lease.sql.js';
 export * from './coordination/schema.js';

@@ -8,7 +8,7 @@ import { createCatchUpConsumer } from './consumer.js';
 import { memoryDeadLetters, type DeadLetter } from './sink.js';
 import { lakePartition, partitionPath, toLakeRow, type LakeRow } from './domain/lake.js';
 import type { ProjectionSink } from './sink.js';
-import { duckdbPrelude, warehouseQueries, type WarehouseQuery } from './warehouse/sql.js';
+import { duckdbPrelude, warehouseParams, warehouseQueries, type DateRange, type WarehouseQuery } from './warehouse/sql.js';
 
 const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
@@ -48,32 +48,54 @@ export const createLakeWriter = async (o: { root: string; name?: string; flushRo
   let buffered = 0;
   let pending: string | undefined;
 
-  const flush = async () => {
-    let files = 0;
+  /*
+   * One flush at a time, each over a snapshot of the buffer: the timer, a full buffer and a
+   * dashboard query may all ask at once, and rows applied while a flush awaits its writes belong
+   * to the next one (clearing the buffer after the writes would drop them, checkpoint and all).
+   */
+  const writeBatch = async () => {
+    const batch = [...buffer];
     const rows = buffered;
-    for (const [dir, partitionRows] of buffer) {
-      const target = join(o.root, dir);
-      await mkdir(target, { recursive: true });
-      const id = randomUUID();
-      const json = join(target, `_${id}.ndjson.partial`);
-      const tmp = join(target, `_${id}.parquet.partial`);
-      await writeFile(json, partitionRows.map((r) => JSON.stringify(r)).join('\n'));
-      const columns = Object.entries(COLUMNS).map(([c, t]) => `${c}: ${sqlString(t)}`).join(', ');
-      await conn.run(
-        `COPY (SELECT ${Object.keys(COLUMNS).join(', ')} FROM read_json(${sqlString(json)}, format = 'newline_delimited', columns = {${columns}}))
-         TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
-      );
-      await rm(json);
-      await rename(tmp, join(target, `${Date.now()}-${id}.parquet`));
-      files++;
-    }
+    const reached = pending;
     buffer.clear();
     buffered = 0;
-    if (pending !== undefined) {
+    let files = 0;
+    try {
+      for (const [dir, partitionRows] of batch) {
+        const target = join(o.root, dir);
+        await mkdir(target, { recursive: true });
+        const id = randomUUID();
+        const json = join(target, `_${id}.ndjson.partial`);
+        const tmp = join(target, `_${id}.parquet.partial`);
+        await writeFile(json, partitionRows.map((r) => JSON.stringify(r)).join('\n'));
+        const columns = Object.entries(COLUMNS).map(([c, t]) => `${c}: ${sqlString(t)}`).join(', ');
+        await conn.run(
+          `COPY (SELECT ${Object.keys(COLUMNS).join(', ')} FROM read_json(${sqlString(json)}, format = 'newline_delimited', columns = {${columns}}))
+           TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
+        );
+        await rm(json);
+        await rename(tmp, join(target, `${Date.now()}-${id}.parquet`));
+        files++;
+      }
+    } catch (err) {
+      // Put the batch back in front of what came meanwhile; a retry may write some files twice (the warehouse deduplicates).
+      const later = [...buffer];
+      buffer.clear();
+      for (const [dir, partitionRows] of [...batch, ...later]) buffer.set(dir, [...(buffer.get(dir) ?? []), ...partitionRows]);
+      buffered += rows;
+      throw err;
+    }
+    if (reached !== undefined) {
       await mkdir(join(o.root, '_checkpoints'), { recursive: true });
-      await atomicWrite(checkpointFile, pending);
+      await atomicWrite(checkpointFile, reached);
     }
     return { files, rows };
+  };
+  let flushing: Promise<unknown> = Promise.resolve();
+  const flush = (): Promise<{ files: number; rows: number }> => {
+    const run = flushing.then(writeBatch, writeBatch);
+    flushing = run.catch(() => undefined);
+    return run;
   };
 
   return {
@@ -107,7 +129,8 @@ export const createLakeWriter = async (o: { root: string; name?: string; flushRo
 
 /** The DuckDB warehouse over a local lake folder: runs the analytics `.sql` of `warehouseQueries`. */
 export interface Warehouse {
-  run(query: WarehouseQuery): Promise<Array<Record<string, unknown>>>;
+  /** Runs one analytics query; ranged queries cover `range` (every day when absent). */
+  run(query: WarehouseQuery, range?: DateRange): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
 }
 
@@ -116,8 +139,8 @@ export const openWarehouse = async (root: string): Promise<Warehouse> => {
   const conn: DuckDBConnection = await instance.connect();
   await conn.run(duckdbPrelude(join(root, 'events', '**', '*.parquet')));
   return {
-    async run(query) {
-      const reader = await conn.runAndReadAll(warehouseQueries[query]);
+    async run(query, range) {
+      const reader = await conn.runAndReadAll(warehouseQueries[query], warehouseParams(query, range));
       return reader.getRowObjectsJson() as Array<Record<string, unknown>>;
     },
     async close() {

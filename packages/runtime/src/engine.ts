@@ -39,6 +39,7 @@ import { openReadSide } from './readSide.js';
 import { createIdentity } from './identity.js';
 import { newHolderId, runConsumers, type ConsumerSpec, type RunningConsumers } from './consumers.js';
 import { createAdminOperations } from './admin.js';
+import { localWarehouse } from './web.js';
 
 export interface Engine {
   readonly config: Config;
@@ -132,6 +133,9 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
   closers.push(() => read.close());
   parts.push(...read.describe);
   const { readModel } = read;
+  // The dashboards' warehouse: DuckDB over the lake folder (an api-only process reads what the workers wrote).
+  const warehouse = persistent && options.lake !== false ? localWarehouse(resolve(config.lakeDir), read.lake ?? { flush: async () => undefined }) : undefined;
+  if (warehouse) closers.push(() => warehouse.close());
 
   const notifier =
     config.store.kind === 'postgres' ? { notifier: await createSqlOutboxNotifier(stores.readDb, ENGINE_SCHEMA), describe: `outbox table ${ENGINE_SCHEMA}.outbox` } : undefined;
@@ -263,6 +267,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
       leases: async () => ({ process: { pid: process.pid, roles: [...roles], holder: running?.holder, held: running?.held() ?? [] }, leases: await leaseStore.list() }),
     }),
     metrics: async () => lagToPrometheus(await measureLag(feed, specs.map((s) => s.sink))),
+    ...(warehouse ? { warehouse } : {}),
     clock: () => new Date(),
     newId: () => crypto.randomUUID(),
     logger,

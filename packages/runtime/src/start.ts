@@ -22,6 +22,7 @@ const operationsOnly = (app: Engine['app']): Engine['app'] => {
   );
   return ops;
 };
+import { findWebAssets, withWebApp } from './web.js';
 
 export interface RunningStrata {
   readonly url: string;
@@ -58,7 +59,8 @@ export const startStrata = async (config: Config, logger: Logger): Promise<Runni
   await loadDemoCatalogue(engine, config, logger);
   let server;
   try {
-    server = await listen(engine.roles.has('api') ? engine.app : operationsOnly(engine.app), config.port, config.host, config.timeouts);
+    const served = engine.roles.has('api') ? withWebApp(engine.app, { assetsDir: findWebAssets() }) : operationsOnly(engine.app);
+    server = await listen(served, config.port, config.host, config.timeouts);
   } catch (err) {
     await engine.close();
     await releaseLock();

@@ -1,6 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 import type { WriteModel } from '@strata/write-model';
-import type { OrderQueries, OrderStatusCache, ProductQueries } from '@strata/projections';
+import type { DateRange, OrderQueries, OrderStatusCache, ProductQueries, WarehouseQuery } from '@strata/projections';
 import type { IdentityProvider, TokenVerifier } from '../identity/ports.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { RateLimiter } from './rateLimit.js';
@@ -35,6 +35,14 @@ export interface ApiOptions {
   readonly clientIp?: (c: ApiContext) => string | undefined;
 }
 
+/**
+ * The warehouse SQL (`packages/projections/sql/warehouse/*`): DuckDB over the local lake, the same
+ * text on Athena. Rows as the engine returns them (BIGINT may arrive as a string).
+ */
+export interface AnalyticsWarehouse {
+  run(query: WarehouseQuery, range?: DateRange): Promise<ReadonlyArray<Record<string, unknown>>>;
+}
+
 /** Everything `createApi` needs; each handler uses only its part. */
 export interface ApiDeps {
   readonly writeModel: WriteModel;
@@ -55,6 +63,8 @@ export interface ApiDeps {
   readonly admin?: AdminOperations;
   /** Prometheus text exposition for `GET /metrics`; absent = no metrics route. */
   readonly metrics?: () => Promise<string>;
+  /** The warehouse behind `GET /insights/{query}`; absent = those routes answer 503 (no warehouse here). */
+  readonly warehouse?: AnalyticsWarehouse;
   readonly clock: () => Date;
   readonly newId: () => string;
   readonly logger?: Logger;

@@ -35,6 +35,10 @@ const str = (maxLength: number, extra: object = {}) => ({ type: 'string', minLen
 /** A free-text field (reasons, comments). */
 const prose = (minLength: number, maxLength: number) => ({ type: 'string', minLength, maxLength, pattern: PROSE_PATTERN, description: PROSE_NOTE });
 
+/** The warehouse queries `GET /insights/{query}` runs (packages/projections/sql/warehouse). */
+const INSIGHTS = ['revenue_by_day', 'orders_by_status', 'average_order_value', 'top_products', 'revenue_by_country', 'payment_rates', 'payment_outcomes', 'feedback_by_category', 'order_drilldown'] as const;
+const dayParam = (name: string, description: string) => ({ name, in: 'query', required: false, description, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } });
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -210,6 +214,31 @@ export const openApiDocument = {
           generatedAt: { type: 'string', format: 'date-time' },
         },
       },
+      Insight: {
+        type: 'object',
+        required: ['query', 'ranged', 'from', 'to', 'rows'],
+        description: 'One warehouse query\'s rows. Amounts are in minor units of their currency; `day` is the UTC day (YYYY-MM-DD).',
+        properties: {
+          query: { enum: INSIGHTS },
+          ranged: { type: 'boolean', description: 'Whether the query honours from/to (payments and feedback are not dated)' },
+          from: { type: 'string' },
+          to: { type: 'string' },
+          rows: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                day: { type: 'string' }, currency: { type: 'string' }, country: { type: 'string' }, status: { type: 'string' }, order_id: { type: 'string' },
+                product_id: { type: 'string' }, product_name: { type: 'string' }, category: { type: 'string' },
+                amount: { type: 'number' }, orders: { type: 'number' }, quantity: { type: 'number' }, revenue: { type: 'number' }, total: { type: 'number' },
+                payments: { type: 'number' }, count: { type: 'number' }, average_rating: { type: ['number', 'null'] }, average_order_value: { type: 'number' },
+                requested: { type: 'number' }, authorized: { type: 'number' }, declined: { type: 'number' },
+                authorization_rate: { type: ['number', 'null'] }, decline_rate: { type: ['number', 'null'] },
+              },
+            },
+          },
+        },
+      },
       History: {
         type: 'object',
         properties: {
@@ -348,6 +377,18 @@ export const openApiDocument = {
         security: secured,
         parameters: [{ name: 'reportType', in: 'query', required: false, schema: { enum: ['summary', 'detailed'], default: 'summary' } }],
         responses: { '200': { description: 'The report', content: json(ref('Analytics')) }, ...errors },
+      },
+    },
+    '/insights/{query}': {
+      get: {
+        summary: 'A warehouse query for dashboards (analyst, admin): the same SQL as Athena, over a date range; `order_drilldown` lists orders without personal data',
+        security: secured,
+        parameters: [
+          { name: 'query', in: 'path', required: true, schema: { enum: INSIGHTS } },
+          dayParam('from', 'First day, inclusive (default: the beginning)'),
+          dayParam('to', 'Last day, inclusive (default: the end)'),
+        ],
+        responses: { '200': { description: 'The rows', content: json(ref('Insight')) }, '403': problemResponse('Not an analyst or admin'), '404': problemResponse('No such query'), '503': problemResponse('No warehouse in this deployment'), ...errors },
       },
     },
     '/cached/orders/{id}': {

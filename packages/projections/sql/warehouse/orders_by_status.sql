@@ -1,2 +1,2 @@
 -- Generated from packages/projections/src/warehouse/sql.ts (npx tsx packages/projections/src/warehouse/files.ts); edit there.
-SELECT status, COUNT(*) AS orders FROM orders GROUP BY status ORDER BY status;
+SELECT status, COUNT(*) AS orders FROM orders WHERE day >= ? AND day <= ? GROUP BY status ORDER BY status;

@@ -20,7 +20,7 @@ CREATE OR REPLACE VIEW orders AS
 WITH placed AS (
   SELECT json_extract_scalar(payload, '$.orderId') AS order_id, json_extract_scalar(payload, '$.customerId') AS customer_id,
          json_extract_scalar(payload, '$.currency') AS currency, CAST(json_extract_scalar(payload, '$.total') AS BIGINT) AS total,
-         substr(occurred_at, 1, 10) AS day, stream_id
+         substr(occurred_at, 1, 10) AS day, json_extract_scalar(payload, '$.shippingAddress.country') AS country, stream_id
   FROM lake_events WHERE type = 'OrderPlaced'
 ),
 last_status AS (
@@ -29,7 +29,7 @@ last_status AS (
   WHERE type IN ('OrderPlaced', 'OrderConfirmed', 'OrderShipped', 'OrderDelivered', 'OrderCancelled')
   GROUP BY stream_id
 )
-SELECT p.order_id, p.customer_id, p.currency, p.total, p.day,
+SELECT p.order_id, p.customer_id, p.currency, p.total, p.day, p.country,
        CASE s.last_type WHEN 'OrderPlaced' THEN 'placed' WHEN 'OrderConfirmed' THEN 'confirmed' WHEN 'OrderShipped' THEN 'shipped'
                         WHEN 'OrderDelivered' THEN 'delivered' ELSE 'cancelled' END AS status
 FROM placed p JOIN last_status s ON s.stream_id = p.stream_id;

@@ -7,12 +7,12 @@ CREATE OR REPLACE VIEW orders AS
   WITH placed AS (
     SELECT json_extract_string(payload, '$.orderId') AS order_id, json_extract_string(payload, '$.customerId') AS customer_id,
            json_extract_string(payload, '$.currency') AS currency, CAST(json_extract(payload, '$.total') AS BIGINT) AS total,
-           substr(occurred_at, 1, 10) AS day, stream_id
+           substr(occurred_at, 1, 10) AS day, json_extract_string(payload, '$.shippingAddress.country') AS country, stream_id
     FROM events WHERE type = 'OrderPlaced'),
   last_status AS (
     SELECT stream_id, arg_max(type, stream_version) AS last_type FROM events
     WHERE type IN ('OrderPlaced', 'OrderConfirmed', 'OrderShipped', 'OrderDelivered', 'OrderCancelled') GROUP BY stream_id)
-  SELECT p.order_id, p.customer_id, p.currency, p.total, p.day,
+  SELECT p.order_id, p.customer_id, p.currency, p.total, p.day, p.country,
          CASE s.last_type WHEN 'OrderPlaced' THEN 'placed' WHEN 'OrderConfirmed' THEN 'confirmed' WHEN 'OrderShipped' THEN 'shipped'
                           WHEN 'OrderDelivered' THEN 'delivered' ELSE 'cancelled' END AS status
   FROM placed p JOIN last_status s USING (stream_id);

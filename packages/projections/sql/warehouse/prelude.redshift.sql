@@ -35,7 +35,7 @@ CREATE OR REPLACE VIEW public.orders AS
 WITH placed AS (
   SELECT JSON_EXTRACT_PATH_TEXT(payload, 'orderId') AS order_id, JSON_EXTRACT_PATH_TEXT(payload, 'customerId') AS customer_id,
          JSON_EXTRACT_PATH_TEXT(payload, 'currency') AS currency, CAST(JSON_EXTRACT_PATH_TEXT(payload, 'total') AS BIGINT) AS total,
-         SUBSTRING(occurred_at, 1, 10) AS day, stream_id
+         SUBSTRING(occurred_at, 1, 10) AS day, JSON_EXTRACT_PATH_TEXT(payload, 'shippingAddress', 'country') AS country, stream_id
   FROM public.lake_events WHERE type = 'OrderPlaced'
 ),
 last_status AS (
@@ -47,7 +47,7 @@ last_status AS (
   ) AS s
   WHERE recency = 1
 )
-SELECT p.order_id, p.customer_id, p.currency, p.total, p.day,
+SELECT p.order_id, p.customer_id, p.currency, p.total, p.day, p.country,
        CASE s.last_type WHEN 'OrderPlaced' THEN 'placed' WHEN 'OrderConfirmed' THEN 'confirmed' WHEN 'OrderShipped' THEN 'shipped'
                         WHEN 'OrderDelivered' THEN 'delivered' ELSE 'cancelled' END AS status
 FROM placed p JOIN last_status s ON s.stream_id = p.stream_id

@@ -1,2 +1,2 @@
 -- Generated from packages/projections/src/warehouse/sql.ts (npx tsx packages/projections/src/warehouse/files.ts); edit there.
-SELECT day, currency, SUM(total) AS amount, COUNT(*) AS orders FROM orders WHERE status IN ('confirmed', 'shipped', 'delivered') GROUP BY day, currency ORDER BY day, currency;
+SELECT day, currency, SUM(total) AS amount, COUNT(*) AS orders FROM orders WHERE status IN ('confirmed', 'shipped', 'delivered') AND day >= ? AND day <= ? GROUP BY day, currency ORDER BY day, currency;

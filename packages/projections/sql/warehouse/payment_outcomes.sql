@@ -1,0 +1,2 @@
+-- Generated from packages/projections/src/warehouse/sql.ts (npx tsx packages/projections/src/warehouse/files.ts); edit there.
+SELECT status, COUNT(*) AS payments FROM payments GROUP BY status ORDER BY status;
