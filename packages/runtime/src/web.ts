@@ -13,10 +13,8 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { Hono, type Env } from 'hono';
-import * as E from 'fp-ts/lib/Either.js';
 import type { AnalyticsWarehouse } from '@strata/api';
-import { authorize, type ApiEnv } from '@strata/api/http/context';
-import { redriveDeadLetters, type DateRange, type DeadLetterStore, type ProjectionSink, type WarehouseQuery } from '@strata/projections';
+import type { DateRange, WarehouseQuery } from '@strata/projections';
 import type { Warehouse } from '@strata/projections/lake';
 
 /** Where the built app is: `STRATA_WEB_DIR`, else `packages/web/dist` beside this package, else under the working folder. */

@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { GENESIS_HASH, expectVersion, orderStream } from '@strata/events';
+import { createWriteModel } from '@strata/write-model';
 import { createPgliteEventStore } from '@strata/write-model/pglite';
+import { loadDemoCatalogue } from '../catalogue.js';
 import { migrateEngineSchema, sqlCheckpoint } from '@strata/projections';
 import { pgliteExecutor } from '@strata/projections/pglite';
 import { commandEvents, commandMeta } from '../../../../bench/orders.js';
@@ -35,6 +37,8 @@ describe('start-up on a store of 50,000 orders', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'strata-full-'));
     const db = await PGlite.create(join(dataDir, 'pg'));
     const store = await createPgliteEventStore({ db });
+    // The shop's catalogue first (orders are priced from it), then the orders.
+    expect(await loadDemoCatalogue({ feed: store, writeModel: createWriteModel({ eventStore: store }) }, { demoCatalogue: true }, { info: () => undefined })).toBeGreaterThan(0);
     for (let done = 0; done < ORDERS; done += 1000) {
       await Promise.all(
         Array.from({ length: 1000 }, () => {
@@ -68,7 +72,7 @@ describe('start-up on a store of 50,000 orders', () => {
     const pair = async () => {
       const placed = await send('POST', '/orders', {
         token,
-        body: { userId, items: [{ productId: 'P1', productName: 'Product', quantity: 1, price: 10.0 }], shippingAddress: { street: 'S 1', city: 'C', zipCode: '1', country: 'DE' } },
+        body: { userId, items: [{ productId: 'NEWPROD001', quantity: 1 }], shippingAddress: { street: 'S 1', city: 'C', zipCode: '1', country: 'DE' } },
       });
       const got = placed.status === 201 ? await send('GET', `/orders/${String((placed.body as { orderId: string }).orderId)}`, { token }) : undefined;
       outcomes.push(`${placed.status}-${got?.status ?? 'none'}`);

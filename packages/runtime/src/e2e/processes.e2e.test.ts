@@ -161,7 +161,7 @@ const skip = postgresSkipReason();
     const order = (send: typeof s1) =>
       send('POST', '/orders', {
         token,
-        body: { userId, items: [{ productId: 'P1', productName: 'Product', quantity: 1, price: 10.0 }], shippingAddress: { street: 'S 1', city: 'C', zipCode: '1', country: 'DE' } },
+        body: { userId, items: [{ productId: 'NEWPROD001', quantity: 1 }], shippingAddress: { street: 'S 1', city: 'C', zipCode: '1', country: 'DE' } },
       });
     const first = await Promise.all(Array.from({ length: 10 }, (_, i) => order(i % 2 === 0 ? s1 : s2)));
     // Kill one workers process while the sagas of the first wave are in flight.
