@@ -8,6 +8,8 @@ import { Notifications } from './notifications.js';
 import { Observability } from './observability.js';
 import { OrderApi } from './orderApi.js';
 import { PaymentWorkflow } from './paymentWorkflow.js';
+import { SynthError } from './paths.js';
+import { SimulatedProvider } from './simulatedProvider.js';
 import type { StatefulStack } from './statefulStack.js';
 import { StreamConsumer } from './streamConsumer.js';
 import type { StrataFunctionProps } from './strataFunction.js';
@@ -19,8 +21,15 @@ export interface ServiceStackProps extends StackProps {
   readonly stateful: StatefulStack;
   /** The shared routing table. */
   readonly rules: readonly RoutingRule[];
-  /** The payment provider's base URL (`STRATA_PROVIDER_URL`). @default unset: the runtime's default */
+  /**
+   * The payment provider's base URL (`STRATA_PROVIDER_URL`). One of `providerUrl` and
+   * `simulatedProvider` is required: without a provider every payment execution would fail.
+   */
   readonly providerUrl?: string;
+  /** Deploy the simulated provider behind a function URL and use it (the sandbox stage). @default false */
+  readonly simulatedProvider?: boolean;
+  /** Browser origins allowed by CORS on the REST API. @default none */
+  readonly corsOrigins?: readonly string[];
   /** @default no alarm subscription */
   readonly alarmEmail?: string;
   /** @default true */
@@ -40,9 +49,14 @@ export class ServiceStack extends Stack {
   readonly notifications: Notifications;
   readonly routing: EventRouting;
   readonly observability: Observability;
+  /** The sandbox's simulated payment provider, when deployed. */
+  readonly simulatedProvider?: SimulatedProvider;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
+    if (props.providerUrl === undefined && props.simulatedProvider !== true) {
+      throw new SynthError('ServiceStack needs a payment provider: providerUrl, or simulatedProvider: true (the sandbox stage)');
+    }
     const { network, eventStore, database, cache, lake, identity } = props.stateful;
     const table = eventStore.table;
 
@@ -68,7 +82,7 @@ export class ServiceStack extends Stack {
 
     // Commands answer from their own result: a Lambda waiting for the projector would be billed
     // the stream's delay on every command (decision 0004); reads follow within about a second.
-    const api = new OrderApi(this, 'OrderApi', { function: fn({ [EnvKey.readYourWritesMs]: '0' }) });
+    const api = new OrderApi(this, 'OrderApi', { function: fn({ [EnvKey.readYourWritesMs]: '0' }), ...(props.corsOrigins === undefined ? {} : { corsOrigins: props.corsOrigins }) });
     table.grantReadWriteData(api.function);
     // `/ready` and `/metrics` measure the projections' lag on the table's stream.
     table.grantStreamRead(api.function);
@@ -84,8 +98,10 @@ export class ServiceStack extends Stack {
     // Domain events reach the bus from the change feed, never from the command path; the routing
     // rules start the workflows' state machines directly.
     const sweepDeadLetters = new sqs.Queue(this, 'SweepDeadLetters', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const simulated = props.providerUrl === undefined ? new SimulatedProvider(this, 'SimulatedProvider', { function: fn() }) : undefined;
+    if (simulated !== undefined) this.simulatedProvider = simulated;
     const payments = new PaymentWorkflow(this, 'PaymentWorkflow', {
-      stepFunction: fn(props.providerUrl === undefined ? {} : { [EnvKey.providerUrl]: props.providerUrl }),
+      stepFunction: fn({ [EnvKey.providerUrl]: props.providerUrl ?? simulated!.url }),
       deadLetterQueue: sweepDeadLetters,
     });
     table.grantReadWriteData(payments.stepHandler);
@@ -118,6 +134,7 @@ export class ServiceStack extends Stack {
         notifications: notifications.deadLetterQueue,
         routing: routing.deadLetterQueue,
         sweepSchedule: sweepDeadLetters,
+        saga: payments.deadLetters,
       },
       table,
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
@@ -132,6 +149,7 @@ export class ServiceStack extends Stack {
 
     new CfnOutput(this, 'ApiEndpoint', { value: api.api.url, description: 'REST API invoke URL (stage: showcase)' });
     new CfnOutput(this, 'PaymentStateMachineArn', { value: machines.PaymentRequest.stateMachineArn, description: 'Payment request workflow (Step Functions)' });
+    new CfnOutput(this, 'SagaDeadLetterQueueUrl', { value: payments.deadLetters.queueUrl, description: 'Failed payment executions (STRATA_SAGA_DLQ_URL for strata dlq list|redrive)' });
     new CfnOutput(this, 'EventBusName', { value: routing.bus.eventBusName, description: 'EventBridge bus of Strata domain events' });
     new CfnOutput(this, 'NotificationTopicArn', { value: notifications.topic.topicArn, description: 'SNS topic for customer notifications' });
   }

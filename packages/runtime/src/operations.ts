@@ -83,6 +83,7 @@ export const runReplayCommand = async (config: Config, o: { projection?: string;
 };
 
 export const runDlqCommand = async (config: Config, sub: 'list' | 'redrive', projection?: string): Promise<number> => {
+  if (config.store.kind === 'dynamodb') return (await import('./sagaDeadLetters/command.js')).runSagaDlqCommand(sub, projection); // issue 12: saga dead letters on AWS
   assertDataFolderFree(config);
   const engine = await buildEngine(config, createLogger('warn'), { workflows: false });
   try {
