@@ -1,5 +1,6 @@
-import type { App, Environment } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, type App, type Environment } from 'aws-cdk-lib';
 import { routingRules } from '@strata/workflows/routing/rules';
+import { acknowledgeNagFindings } from './nag.js';
 import { findRepoRoot, SynthError } from './paths.js';
 import { ServiceStack } from './serviceStack.js';
 import { StatefulStack } from './statefulStack.js';
@@ -111,10 +112,18 @@ export const addStrataStacks = (app: App, settings: StrataSettings = settingsFro
     stateful,
     rules: routingRules,
     enableGuardDuty: settings.enableGuardDuty,
+    openSearch: shape.openSearch,
     // An explicit provider wins over the sandbox's simulated one.
     ...(settings.providerUrl === undefined ? { simulatedProvider: true } : { providerUrl: settings.providerUrl }),
     ...(settings.alarmEmail === undefined ? {} : { alarmEmail: settings.alarmEmail }),
     ...(settings.corsOrigins === undefined ? {} : { corsOrigins: settings.corsOrigins }),
   });
+  // The seed's parameter. Names are fixed at synth by `-c projectName` (CDK needs them then), so
+  // the parameter records that prefix and accepts only it, rather than pretending to rename.
+  for (const stack of [stateful, service]) {
+    const parameter = new CfnParameter(stack, 'ProjectName', { type: 'String', default: settings.projectName, allowedValues: [settings.projectName], description: 'Prefix for resource naming (set at synth: cdk deploy -c projectName=…)' });
+    new CfnOutput(stack, 'ProjectNameOutput', { value: parameter.valueAsString, description: 'The prefix of this deployment’s names' });
+  }
+  acknowledgeNagFindings(stateful, service);
   return { stateful, service };
 };

@@ -4,6 +4,7 @@ import { EnvKey } from '@strata/runtime/names';
 import type { RoutingRule } from '@strata/workflows/routing/rules';
 import type { Construct } from 'constructs';
 import { EventRouting } from './eventRouting.js';
+import { LogSearch } from './logSearch.js';
 import { Notifications } from './notifications.js';
 import { Observability } from './observability.js';
 import { OrderApi } from './orderApi.js';
@@ -28,6 +29,8 @@ export interface ServiceStackProps extends StackProps {
   readonly providerUrl?: string;
   /** Deploy the simulated provider behind a function URL and use it (the sandbox stage). @default false */
   readonly simulatedProvider?: boolean;
+  /** Forward the Lambda and API log groups to an OpenSearch domain (the enterprise stage). @default false */
+  readonly openSearch?: boolean;
   /** Browser origins allowed by CORS on the REST API. @default none */
   readonly corsOrigins?: readonly string[];
   /** @default no alarm subscription */
@@ -49,6 +52,8 @@ export class ServiceStack extends Stack {
   readonly notifications: Notifications;
   readonly routing: EventRouting;
   readonly observability: Observability;
+  /** The OpenSearch log domain, when deployed. */
+  readonly logSearch?: LogSearch;
   /** The sandbox's simulated payment provider, when deployed. */
   readonly simulatedProvider?: SimulatedProvider;
 
@@ -147,6 +152,19 @@ export class ServiceStack extends Stack {
     this.notifications = notifications;
     this.routing = routing;
 
+    if (props.openSearch === true) {
+      const fns = { Api: api.function, Authorizer: api.authorizerFunction, Projector: projector.function, Publisher: publisher.function, PaymentStep: payments.stepHandler, Notification: notifications.function };
+      this.logSearch = new LogSearch(this, 'LogSearch', {
+        vpc: network.vpc,
+        logGroups: { ...Object.fromEntries(Object.entries(fns).map(([k, f]) => [k, f.logGroup])), ApiAccess: api.accessLogs },
+      });
+    }
+    new CfnOutput(this, 'LogsOpenSearchDomainEndpoint', {
+      value: this.logSearch?.endpoint ?? 'none: the sandbox stage has no OpenSearch domain (CloudWatch Logs only)',
+      description: 'OpenSearch domain endpoint (Lambda and API logs)',
+    });
+    // The seed lists it; AppSync is issue 14's. Until then the output says so instead of an id.
+    new CfnOutput(this, 'AppSyncApiId', { value: 'none: no AppSync API yet (issue 14); real-time order status is the REST API', description: 'AppSync GraphQL API id' });
     new CfnOutput(this, 'ApiEndpoint', { value: api.api.url, description: 'REST API invoke URL (stage: showcase)' });
     new CfnOutput(this, 'PaymentStateMachineArn', { value: machines.PaymentRequest.stateMachineArn, description: 'Payment request workflow (Step Functions)' });
     new CfnOutput(this, 'SagaDeadLetterQueueUrl', { value: payments.deadLetters.queueUrl, description: 'Failed payment executions (STRATA_SAGA_DLQ_URL for strata dlq list|redrive)' });

@@ -16,7 +16,7 @@ export const awsSagaDeadLetters = (env: NodeJS.ProcessEnv = process.env): SagaDe
   return sqsSagaDeadLetters({ sqs: new SQSClient({}), sfn: new SFNClient({}), queueUrl });
 };
 
-export const runSagaDlqCommand = async (sub: 'list' | 'redrive', projection: string | undefined, letters = awsSagaDeadLetters()): Promise<number> => {
+export const runSagaDlqCommand = async (sub: 'list' | 'redrive', projection: string | undefined, letters: SagaDeadLetters = awsSagaDeadLetters()): Promise<number> => {
   if (projection !== undefined) {
     process.stderr.write('strata: on AWS `dlq` works on the payment saga dead letters; a projection catches up from the table stream (see docs/how-to/deploy.md)\n');
     return 64;
