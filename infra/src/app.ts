@@ -48,6 +48,8 @@ export interface StrataSettings {
   readonly alarmEmail?: string;
   /** Create the account's GuardDuty detector (false when one exists). @default true */
   readonly enableGuardDuty: boolean;
+  /** Enable Inspector v2 (false where a delegated administrator manages it). @default true */
+  readonly enableInspector?: boolean;
   /** Browser origins allowed by CORS (comma-separated in the context). @default none: no CORS headers */
   readonly corsOrigins?: readonly string[];
 }
@@ -75,6 +77,7 @@ export const settingsFrom = (app: App): StrataSettings => {
   return {
     projectName: text('projectName') ?? 'strata',
     enableGuardDuty: text('guardDuty') !== 'false',
+    ...(text('inspector') === 'false' ? { enableInspector: false } : {}),
     ...(stage === undefined ? {} : { stage: stage as Stage }),
     ...(nat === undefined ? {} : { natGateways: Number(nat) }),
     ...(dbSecretName === undefined ? {} : { dbSecretName }),
@@ -113,6 +116,7 @@ export const addStrataStacks = (app: App, settings: StrataSettings = settingsFro
     rules: routingRules,
     enableGuardDuty: settings.enableGuardDuty,
     openSearch: shape.openSearch,
+    ...(settings.enableInspector === undefined ? {} : { enableInspector: settings.enableInspector }),
     // An explicit provider wins over the sandbox's simulated one.
     ...(settings.providerUrl === undefined ? { simulatedProvider: true } : { providerUrl: settings.providerUrl }),
     ...(settings.alarmEmail === undefined ? {} : { alarmEmail: settings.alarmEmail }),

@@ -19,3 +19,5 @@ export { Observability, type ObservabilityProps } from './observability.js';
 export { StrataFunction, type StrataFunctionProps } from './strataFunction.js';
 export { EXPRESS_LOG_LEVEL, findRepoRoot, LAMBDA_MEMORY_MB, LambdaEntry, SynthError } from './paths.js';
 export { SimulatedProvider, type SimulatedProviderProps } from './simulatedProvider.js';
+export { INSPECTOR_RESOURCE_TYPES, VulnerabilityScanning } from './inspector.js';
+export { LogSearch, type LogSearchProps } from './logSearch.js';

@@ -4,6 +4,7 @@ import { EnvKey } from '@strata/runtime/names';
 import type { RoutingRule } from '@strata/workflows/routing/rules';
 import type { Construct } from 'constructs';
 import { EventRouting } from './eventRouting.js';
+import { VulnerabilityScanning } from './inspector.js';
 import { LogSearch } from './logSearch.js';
 import { Notifications } from './notifications.js';
 import { Observability } from './observability.js';
@@ -29,6 +30,8 @@ export interface ServiceStackProps extends StackProps {
   readonly providerUrl?: string;
   /** Deploy the simulated provider behind a function URL and use it (the sandbox stage). @default false */
   readonly simulatedProvider?: boolean;
+  /** Enable Inspector v2 for Lambda and ECR (false where a delegated administrator manages it). @default true */
+  readonly enableInspector?: boolean;
   /** Forward the Lambda and API log groups to an OpenSearch domain (the enterprise stage). @default false */
   readonly openSearch?: boolean;
   /** Browser origins allowed by CORS on the REST API. @default none */
@@ -52,6 +55,8 @@ export class ServiceStack extends Stack {
   readonly notifications: Notifications;
   readonly routing: EventRouting;
   readonly observability: Observability;
+  /** Inspector v2 enablement, unless turned off. */
+  readonly inspector?: VulnerabilityScanning;
   /** The OpenSearch log domain, when deployed. */
   readonly logSearch?: LogSearch;
   /** The sandbox's simulated payment provider, when deployed. */
@@ -152,6 +157,7 @@ export class ServiceStack extends Stack {
     this.notifications = notifications;
     this.routing = routing;
 
+    if (props.enableInspector !== false) this.inspector = new VulnerabilityScanning(this, 'Inspector');
     if (props.openSearch === true) {
       const fns = { Api: api.function, Authorizer: api.authorizerFunction, Projector: projector.function, Publisher: publisher.function, PaymentStep: payments.stepHandler, Notification: notifications.function };
       this.logSearch = new LogSearch(this, 'LogSearch', {

@@ -50,7 +50,6 @@ const NOT_YET: ReadonlyArray<readonly [component: string, issue: number, resourc
   ['AWS Glue ETL job (compaction of the lake into day files)', 12, 'AWS::Glue::Job'],
   ['Amazon QuickSight', 15, 'AWS::QuickSight::DataSource'],
   ['AWS AppSync GraphQL API', 14, 'AWS::AppSync::GraphQLApi'],
-  ['Amazon Inspector (v2 enablement for Lambda and ECR)', 12, 'AWS::Inspector::AssessmentTemplate'],
 ];
 
 describe('cdk-nag AwsSolutions', () => {
@@ -128,6 +127,10 @@ describe('the seed’s components (enterprise stage)', () => {
     });
     assertHas(e().services, 'AWS::KinesisFirehose::DeliveryStream', { AmazonopensearchserviceDestinationConfiguration: Match.objectLike({ VpcConfiguration: Match.anyValue() }) });
     expect(count(e().services, 'AWS::Logs::SubscriptionFilter')).toBe(7);
+  });
+  it('Amazon Inspector: v2 enabled for Lambda, Lambda code and ECR by a custom resource', () => {
+    const enable = Object.values(e().services.findResources('Custom::AWS')).map((r) => JSON.stringify((r as { Properties: { Create?: unknown } }).Properties.Create));
+    expect(enable.some((c) => c.includes('Inspector2') && c.includes('\\"action\\":\\"enable\\"') && c.includes('LAMBDA_CODE') && c.includes('ECR'))).toBe(true);
   });
   it('Secrets Manager: the database credentials', () => assertHas(e().data, 'AWS::SecretsManager::Secret'));
   it('VPC: public, application and isolated subnets over three zones, a NAT per zone, flow logs', () => {
