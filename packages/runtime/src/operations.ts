@@ -46,6 +46,8 @@ export const runReplayCommand = async (config: Config, o: { projection?: string;
   }
   assertDataFolderFree(config);
   const engine = await buildEngine(config, createLogger('warn'), { workflows: false, lake: false });
+  // issue 12: on DynamoDB the full history is a table scan (Streams keep 24 h); the scan reports its own progress.
+  const tableScan = config.store.kind === 'dynamodb' ? (await import('./replayFromTable.js')).tableReplayFeed(config) : undefined;
   try {
     for (const name of names) {
       if (name === 'lake') {
@@ -56,7 +58,7 @@ export const runReplayCommand = async (config: Config, o: { projection?: string;
         }
         process.stderr.write('rebuilding the lake into a shadow folder…\n');
         const { rebuildLake } = await import('@strata/projections/lake');
-        const result = await rebuildLake({ root: resolve(config.lakeDir), feed: engine.feed });
+        const result = await rebuildLake({ root: resolve(config.lakeDir), feed: tableScan ?? engine.feed });
         const seconds = (Date.now() - t0) / 1000;
         process.stdout.write(`replayed ${result.events} events into lake in ${seconds.toFixed(1)} s, ${result.deadLetters.length} dead-lettered; swapped in: true\n`);
         continue;
@@ -64,10 +66,10 @@ export const runReplayCommand = async (config: Config, o: { projection?: string;
       const tty = process.stderr.isTTY;
       const result = await rebuildRelational({
         db: engine.readDb,
-        feed: engine.feed,
+        feed: tableScan ?? engine.feed,
         schema: engine.readModel.schema,
         dryRun: o.dryRun,
-        onProgress: (p) => process.stderr.write(tty ? `\r${bar(p)}` : `${bar(p)}\n`),
+        ...(tableScan === undefined ? { onProgress: (p: RebuildProgress) => process.stderr.write(tty ? `\r${bar(p)}` : `${bar(p)}\n`) } : { resume: true }),
       });
       if (tty) process.stderr.write('\n');
       process.stdout.write(
