@@ -71,7 +71,7 @@ try {
   const doc = DynamoDBDocumentClient.from(client);
   const write = eventWriter();
   const lifecycles: Lifecycle[] = ['placed', 'confirmed', 'shipped', 'delivered', 'cancelled', 'declined', 'refunded'];
-  const items = [];
+  const items: ReturnType<typeof toItem>[] = [];
   for (let i = 0; i < orders / 10; i++) items.push(toItem([customerRegistered(write, `c${i}`)]));
   for (let i = 0; i < orders; i++) {
     for (const e of orderHistory(write, { orderId: `o${i}`, customerId: `c${i % Math.max(1, orders / 10)}`, lifecycle: lifecycles[i % 7]!, lines: [{ productId: `p${i % 50}`, quantity: 1 + (i % 3), unitPrice: 100 + i }], rating: 1 + (i % 5) }))
