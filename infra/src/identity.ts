@@ -13,8 +13,9 @@ export interface IdentityProps {
 
 /**
  * Cognito: the user pool (sign-in by email), an app client without secret for the API's
- * USER_PASSWORD_AUTH sign-in, and one group per Strata role. The API verifies the pool's tokens
- * itself (the same code path as the local issuer), so API Gateway has no Cognito authorizer.
+ * USER_PASSWORD_AUTH sign-in, and one group per Strata role. API Gateway's TOKEN authorizer and
+ * the API verify the pool's tokens with the same code as the local issuer's (decision 0008: a
+ * Cognito authorizer would refuse the `Bearer` form).
  */
 export class Identity extends Construct {
   readonly userPool: cognito.UserPool;

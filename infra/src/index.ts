@@ -1,5 +1,5 @@
 /** The Strata CDK app: two stacks and the constructs they are made of. */
-export { addStrataStacks, settingsFrom, type StrataSettings } from './app.js';
+export { addStrataStacks, NO_PROVIDER_MESSAGE, settingsFrom, STAGE_SHAPES, STAGES, type Stage, type StageShape, type StrataSettings } from './app.js';
 export { StatefulStack, type StatefulStackProps } from './statefulStack.js';
 export { ServiceStack, type ServiceStackProps } from './serviceStack.js';
 export { Network, type NetworkProps } from './network.js';
@@ -10,7 +10,7 @@ export { DataLake, LAKE_COLUMNS, LAKE_PARTITION_KEYS, type DataLakeProps } from 
 export { Warehouse, type WarehouseProps } from './warehouse.js';
 export { Identity, type IdentityProps } from './identity.js';
 export { AuditLog } from './auditLog.js';
-export { OrderApi, type OrderApiProps } from './orderApi.js';
+export { GATEWAY_PROBLEMS, OrderApi, problemTemplate, PUBLIC_ROUTES, type OrderApiProps } from './orderApi.js';
 export { StreamConsumer, type StreamConsumerProps } from './streamConsumer.js';
 export { EventRouting, toCdkPattern, type EventRoutingProps, type RouteDestination } from './eventRouting.js';
 export { PaymentWorkflow, ASL_DIR, deployableAsl, type PaymentWorkflowProps } from './paymentWorkflow.js';
@@ -18,3 +18,6 @@ export { Notifications, type NotificationsProps } from './notifications.js';
 export { Observability, type ObservabilityProps } from './observability.js';
 export { StrataFunction, type StrataFunctionProps } from './strataFunction.js';
 export { EXPRESS_LOG_LEVEL, findRepoRoot, LAMBDA_MEMORY_MB, LambdaEntry, SynthError } from './paths.js';
+export { SimulatedProvider, type SimulatedProviderProps } from './simulatedProvider.js';
+export { INSPECTOR_RESOURCE_TYPES, VulnerabilityScanning } from './inspector.js';
+export { LogSearch, type LogSearchProps } from './logSearch.js';

@@ -25,6 +25,8 @@ export class Network extends Construct {
   readonly vpc: ec2.IVpc;
   /** Attached to every Lambda; RDS, Redis and Redshift allow their ports from it. */
   readonly appSecurityGroup: ec2.SecurityGroup;
+  /** Rejected traffic of the VPC, to CloudWatch Logs. */
+  readonly flowLogs: ec2.FlowLog;
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
@@ -43,6 +45,8 @@ export class Network extends Construct {
         S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
       },
     }) as ec2.IVpc;
+    // GuardDuty reads flow logs on its own; these are the operator's copy, rejected traffic only.
+    this.flowLogs = new ec2.FlowLog(this, 'FlowLogs', { resourceType: ec2.FlowLogResourceType.fromVpc(this.vpc), trafficType: ec2.FlowLogTrafficType.REJECT });
     this.appSecurityGroup = new ec2.SecurityGroup(this, 'AppSecurityGroup', {
       vpc: this.vpc,
       description: 'Strata Lambdas (the data stores accept connections from this group)',

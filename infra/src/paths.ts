@@ -29,6 +29,10 @@ export const LambdaEntry = {
   paymentStep: 'packages/runtime/src/lambda/paymentStep.ts',
   notification: 'packages/runtime/src/lambda/notification.ts',
   publisher: 'packages/runtime/src/lambda/publisher.ts',
+  /** API Gateway's TOKEN authorizer (the API's verifier). */
+  authorizer: 'packages/runtime/src/lambda/authorizer.ts',
+  /** The sandbox stage's simulated card provider, behind a function URL. */
+  simulatedProvider: 'packages/runtime/src/lambda/simulatedProvider.ts',
 } as const;
 export type LambdaEntry = keyof typeof LambdaEntry;
 
@@ -44,6 +48,8 @@ export const LAMBDA_MEMORY_MB: { readonly [E in LambdaEntry]: number } = {
   paymentStep: 128,
   notification: 256,
   publisher: 128,
+  simulatedProvider: 128,
+  authorizer: 256,
 };
 
 /**

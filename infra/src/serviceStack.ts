@@ -4,10 +4,14 @@ import { EnvKey } from '@strata/runtime/names';
 import type { RoutingRule } from '@strata/workflows/routing/rules';
 import type { Construct } from 'constructs';
 import { EventRouting } from './eventRouting.js';
+import { VulnerabilityScanning } from './inspector.js';
+import { LogSearch } from './logSearch.js';
 import { Notifications } from './notifications.js';
 import { Observability } from './observability.js';
 import { OrderApi } from './orderApi.js';
 import { PaymentWorkflow } from './paymentWorkflow.js';
+import { SynthError } from './paths.js';
+import { SimulatedProvider } from './simulatedProvider.js';
 import type { StatefulStack } from './statefulStack.js';
 import { StreamConsumer } from './streamConsumer.js';
 import type { StrataFunctionProps } from './strataFunction.js';
@@ -19,8 +23,19 @@ export interface ServiceStackProps extends StackProps {
   readonly stateful: StatefulStack;
   /** The shared routing table. */
   readonly rules: readonly RoutingRule[];
-  /** The payment provider's base URL (`STRATA_PROVIDER_URL`). @default unset: the runtime's default */
+  /**
+   * The payment provider's base URL (`STRATA_PROVIDER_URL`). One of `providerUrl` and
+   * `simulatedProvider` is required: without a provider every payment execution would fail.
+   */
   readonly providerUrl?: string;
+  /** Deploy the simulated provider behind a function URL and use it (the sandbox stage). @default false */
+  readonly simulatedProvider?: boolean;
+  /** Enable Inspector v2 for Lambda and ECR (false where a delegated administrator manages it). @default true */
+  readonly enableInspector?: boolean;
+  /** Forward the Lambda and API log groups to an OpenSearch domain (the enterprise stage). @default false */
+  readonly openSearch?: boolean;
+  /** Browser origins allowed by CORS on the REST API. @default none */
+  readonly corsOrigins?: readonly string[];
   /** @default no alarm subscription */
   readonly alarmEmail?: string;
   /** @default true */
@@ -40,9 +55,18 @@ export class ServiceStack extends Stack {
   readonly notifications: Notifications;
   readonly routing: EventRouting;
   readonly observability: Observability;
+  /** Inspector v2 enablement, unless turned off. */
+  readonly inspector?: VulnerabilityScanning;
+  /** The OpenSearch log domain, when deployed. */
+  readonly logSearch?: LogSearch;
+  /** The sandbox's simulated payment provider, when deployed. */
+  readonly simulatedProvider?: SimulatedProvider;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
+    if (props.providerUrl === undefined && props.simulatedProvider !== true) {
+      throw new SynthError('ServiceStack needs a payment provider: providerUrl, or simulatedProvider: true (the sandbox stage)');
+    }
     const { network, eventStore, database, cache, lake, identity } = props.stateful;
     const table = eventStore.table;
 
@@ -68,7 +92,7 @@ export class ServiceStack extends Stack {
 
     // Commands answer from their own result: a Lambda waiting for the projector would be billed
     // the stream's delay on every command (decision 0004); reads follow within about a second.
-    const api = new OrderApi(this, 'OrderApi', { function: fn({ [EnvKey.readYourWritesMs]: '0' }) });
+    const api = new OrderApi(this, 'OrderApi', { function: fn({ [EnvKey.readYourWritesMs]: '0' }), ...(props.corsOrigins === undefined ? {} : { corsOrigins: props.corsOrigins }) });
     table.grantReadWriteData(api.function);
     // `/ready` and `/metrics` measure the projections' lag on the table's stream.
     table.grantStreamRead(api.function);
@@ -84,8 +108,10 @@ export class ServiceStack extends Stack {
     // Domain events reach the bus from the change feed, never from the command path; the routing
     // rules start the workflows' state machines directly.
     const sweepDeadLetters = new sqs.Queue(this, 'SweepDeadLetters', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const simulated = props.providerUrl === undefined ? new SimulatedProvider(this, 'SimulatedProvider', { function: fn() }) : undefined;
+    if (simulated !== undefined) this.simulatedProvider = simulated;
     const payments = new PaymentWorkflow(this, 'PaymentWorkflow', {
-      stepFunction: fn(props.providerUrl === undefined ? {} : { [EnvKey.providerUrl]: props.providerUrl }),
+      stepFunction: fn({ [EnvKey.providerUrl]: props.providerUrl ?? simulated!.url }),
       deadLetterQueue: sweepDeadLetters,
     });
     table.grantReadWriteData(payments.stepHandler);
@@ -118,6 +144,7 @@ export class ServiceStack extends Stack {
         notifications: notifications.deadLetterQueue,
         routing: routing.deadLetterQueue,
         sweepSchedule: sweepDeadLetters,
+        saga: payments.deadLetters,
       },
       table,
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
@@ -130,8 +157,23 @@ export class ServiceStack extends Stack {
     this.notifications = notifications;
     this.routing = routing;
 
+    if (props.enableInspector !== false) this.inspector = new VulnerabilityScanning(this, 'Inspector');
+    if (props.openSearch === true) {
+      const fns = { Api: api.function, Authorizer: api.authorizerFunction, Projector: projector.function, Publisher: publisher.function, PaymentStep: payments.stepHandler, Notification: notifications.function };
+      this.logSearch = new LogSearch(this, 'LogSearch', {
+        vpc: network.vpc,
+        logGroups: { ...Object.fromEntries(Object.entries(fns).map(([k, f]) => [k, f.logGroup])), ApiAccess: api.accessLogs },
+      });
+    }
+    new CfnOutput(this, 'LogsOpenSearchDomainEndpoint', {
+      value: this.logSearch?.endpoint ?? 'none: the sandbox stage has no OpenSearch domain (CloudWatch Logs only)',
+      description: 'OpenSearch domain endpoint (Lambda and API logs)',
+    });
+    // The seed lists it; AppSync is issue 14's. Until then the output says so instead of an id.
+    new CfnOutput(this, 'AppSyncApiId', { value: 'none: no AppSync API yet (issue 14); real-time order status is the REST API', description: 'AppSync GraphQL API id' });
     new CfnOutput(this, 'ApiEndpoint', { value: api.api.url, description: 'REST API invoke URL (stage: showcase)' });
     new CfnOutput(this, 'PaymentStateMachineArn', { value: machines.PaymentRequest.stateMachineArn, description: 'Payment request workflow (Step Functions)' });
+    new CfnOutput(this, 'SagaDeadLetterQueueUrl', { value: payments.deadLetters.queueUrl, description: 'Failed payment executions (STRATA_SAGA_DLQ_URL for strata dlq list|redrive)' });
     new CfnOutput(this, 'EventBusName', { value: routing.bus.eventBusName, description: 'EventBridge bus of Strata domain events' });
     new CfnOutput(this, 'NotificationTopicArn', { value: notifications.topic.topicArn, description: 'SNS topic for customer notifications' });
   }

@@ -20,6 +20,10 @@ export interface StatefulStackProps extends StackProps {
   readonly dbSecretName?: string;
   /** @default 1 */
   readonly natGateways?: number;
+  /** RDS Multi-AZ. @default false */
+  readonly multiAz?: boolean;
+  /** Redis read replicas; one or more turn on automatic failover. @default 0 */
+  readonly cacheReplicas?: number;
   /** Athena named queries by name. @default the warehouse `.sql` files (`warehouseNamedQueries`) */
   readonly namedQueries?: Readonly<Record<string, string>>;
 }
@@ -50,8 +54,9 @@ export class StatefulStack extends Stack {
       vpc,
       clientSecurityGroup: appSecurityGroup,
       ...(props.dbSecretName === undefined ? {} : { secretName: props.dbSecretName }),
+      ...(props.multiAz === undefined ? {} : { multiAz: props.multiAz }),
     });
-    this.cache = new OrderStatusCache(this, 'OrderStatusCache', { vpc, clientSecurityGroup: appSecurityGroup });
+    this.cache = new OrderStatusCache(this, 'OrderStatusCache', { vpc, clientSecurityGroup: appSecurityGroup, ...(props.cacheReplicas === undefined ? {} : { replicas: props.cacheReplicas }) });
     this.lake = new DataLake(this, 'DataLake', {
       databaseName: `${name.replace(/[^a-z0-9]/g, '_')}_lake`,
       workGroupName: `${name}-analytics`,

@@ -9,10 +9,10 @@ import { ROLES } from '@strata/api/identity/ports';
 import { EVENT_TYPES } from '@strata/events';
 import { EnvKey } from '@strata/runtime/names';
 import { DEFAULTS } from '@strata/runtime/names';
-import { PAYMENT_STEP_ARN_PLACEHOLDER, WORKFLOW_FILES, WORKFLOWS } from '@strata/workflows/asl/definitions';
+import { PAYMENT_STEP_ARN_PLACEHOLDER, SAGA_DEAD_LETTER_QUEUE_PLACEHOLDER, WORKFLOW_FILES, WORKFLOWS } from '@strata/workflows/asl/definitions';
 import { routingRules } from '@strata/workflows/routing/rules';
 import { TABLE_KEY } from '@strata/write-model/adapters/dynamodb/item';
-import { addStrataStacks, ASL_DIR, deployableAsl, EXPRESS_LOG_LEVEL, findRepoRoot, LAMBDA_MEMORY_MB, LambdaEntry, settingsFrom, SynthError, LAKE_COLUMNS, type ServiceStack, type StatefulStack } from '../src/index.js';
+import { addStrataStacks, ASL_DIR, deployableAsl, EXPRESS_LOG_LEVEL, findRepoRoot, GATEWAY_PROBLEMS, LAMBDA_MEMORY_MB, LambdaEntry, NO_PROVIDER_MESSAGE, problemTemplate, PUBLIC_ROUTES, settingsFrom, SynthError, LAKE_COLUMNS, type ServiceStack, type StatefulStack } from '../src/index.js';
 
 // One synthesis for the whole file. Bundling is skipped (the `aws:cdk:bundling-stacks` context):
 // the assertions are about the templates, and `cdk synth` exercises esbuild. NodejsFunction still
@@ -32,7 +32,7 @@ const ref = (stack: Stack, construct: IConstruct): { Ref: string } => ({ Ref: lo
 
 beforeAll(() => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  ({ stateful, service } = addStrataStacks(app, { projectName: 'strata', enableGuardDuty: true }));
+  ({ stateful, service } = addStrataStacks(app, { projectName: 'strata', enableGuardDuty: true, providerUrl: 'https://provider.example' }));
   data = Template.fromStack(stateful);
   services = Template.fromStack(service);
 });
@@ -131,8 +131,9 @@ describe('stateful stack', () => {
 
 describe('service stack', () => {
   it('runs every entry point on Node 22, traced, in the VPC, with the runtime configuration', () => {
-    assertTemplate(() => services.resourceCountIs('AWS::Lambda::Function', Object.keys(LambdaEntry).length));
-    assertTemplate(() => services.allResourcesProperties('AWS::Lambda::Function', {
+    // Every entry but the sandbox's simulated provider. (CDK's own helper functions, such as the
+    // OpenSearch log-policy custom resource, carry no Strata configuration and are not counted.)
+    const shape = {
       Runtime: 'nodejs22.x',
       Handler: 'index.handler',
       TracingConfig: { Mode: 'Active' },
@@ -147,7 +148,10 @@ describe('service stack', () => {
           NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
         }),
       },
-    }));
+    };
+    const strata = services.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ [EnvKey.store]: 'dynamodb' }) } } });
+    expect(Object.keys(strata)).toHaveLength(Object.keys(LambdaEntry).length - 1);
+    expect(Object.keys(services.findResources('AWS::Lambda::Function', { Properties: shape }))).toEqual(Object.keys(strata));
   });
 
   it('lets the API Lambda make conditional writes to the event store, once', () => {
@@ -160,8 +164,8 @@ describe('service stack', () => {
   });
 
   it('gives each function the memory the cost model prices (LAMBDA_MEMORY_MB)', () => {
-    const functions = { api: service.api.function, projector: service.projector.function, publisher: service.publisher.function, paymentStep: service.payments.stepHandler, notification: service.notifications.function };
-    expect(Object.keys(functions).sort()).toEqual(Object.keys(LambdaEntry).sort());
+    const functions = { api: service.api.function, projector: service.projector.function, publisher: service.publisher.function, paymentStep: service.payments.stepHandler, notification: service.notifications.function, authorizer: service.api.authorizerFunction };
+    expect(Object.keys(functions).sort()).toEqual(Object.keys(LambdaEntry).filter((e) => e !== 'simulatedProvider').sort());
     const resources = services.findResources('AWS::Lambda::Function');
     for (const [entry, fn] of Object.entries(functions)) {
       expect((resources[logicalId(service, fn)] as { Properties: { MemorySize: number } }).Properties.MemorySize).toBe(LAMBDA_MEMORY_MB[entry as LambdaEntry]);
@@ -199,11 +203,15 @@ describe('service stack', () => {
           StateMachineType: 'EXPRESS',
           TracingConfiguration: { Enabled: true },
           LoggingConfiguration: expect.objectContaining({ Level: EXPRESS_LOG_LEVEL, IncludeExecutionData: true }),
-          DefinitionSubstitutions: { PaymentStepFunctionArn: { 'Fn::GetAtt': [logicalId(service, service.payments.stepHandler), 'Arn'] } },
+          DefinitionSubstitutions: {
+            PaymentStepFunctionArn: { 'Fn::GetAtt': [logicalId(service, service.payments.stepHandler), 'Arn'] },
+            SagaDeadLetterQueueUrl: { Ref: logicalId(service, service.payments.deadLetters) },
+          },
         }),
       );
       const deployed = resource.Properties.DefinitionString as string;
       expect(deployed).not.toContain(PAYMENT_STEP_ARN_PLACEHOLDER);
+      expect(deployed).not.toContain(SAGA_DEAD_LETTER_QUEUE_PLACEHOLDER);
       const states = (text: string): string[] => Object.keys((JSON.parse(text) as { States: object }).States);
       expect(states(deployed)).toEqual(states(readFileSync(file, 'utf8')));
     }
@@ -255,7 +263,7 @@ describe('service stack', () => {
 
   it('serves the API on the showcase stage behind a WAF web ACL with managed rules', () => {
     assertTemplate(() => services.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'showcase', TracingEnabled: true }));
-    assertTemplate(() => services.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'ANY', AuthorizationType: 'NONE', Integration: Match.objectLike({ Type: 'AWS_PROXY' }) }));
+    assertTemplate(() => services.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'ANY', AuthorizationType: 'CUSTOM', AuthorizerId: Match.anyValue(), Integration: Match.objectLike({ Type: 'AWS_PROXY' }) }));
     assertTemplate(() => services.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
       Rules: Match.arrayWith([Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } })]),
@@ -267,6 +275,39 @@ describe('service stack', () => {
     expect(JSON.stringify(associations[0])).toContain(logicalId(service, service.api.webAcl));
   });
 
+  it('puts a TOKEN authorizer on every route but the public ones, which stay open', () => {
+    assertTemplate(() => services.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+      AuthorizerUri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.objectLike({ 'Fn::GetAtt': [logicalId(service, service.api.authorizerFunction), 'Arn'] })])]) }),
+    }));
+    const methods = Object.values(services.findResources('AWS::ApiGateway::Method')) as Array<{ Properties: { HttpMethod: string; AuthorizationType: string; ResourceId: unknown } }>;
+    const resources = services.findResources('AWS::ApiGateway::Resource') as Record<string, { Properties: { PathPart: string; ParentId: unknown } }>;
+    const pathOf = (id: unknown): string => {
+      const ref = (id as { Ref?: string }).Ref;
+      const r = ref === undefined ? undefined : resources[ref];
+      return r === undefined ? '' : `${pathOf(r.Properties.ParentId)}/${r.Properties.PathPart}`;
+    };
+    const open = methods.filter((m) => m.Properties.AuthorizationType === 'NONE').map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)}`);
+    expect(open.sort()).toEqual(PUBLIC_ROUTES.map(([method, path]) => `${method} ${path}`).sort());
+    const guarded = methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM').map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`);
+    expect(guarded.sort()).toEqual(['ANY /', 'ANY /{proxy+}']);
+  });
+
+  it('answers from API Gateway itself with the API’s problem documents', () => {
+    for (const p of GATEWAY_PROBLEMS) {
+      assertTemplate(() => services.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: p.type.responseType,
+        StatusCode: String(p.status),
+        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Content-Type': "'application/problem+json'" }),
+        ResponseTemplates: { 'application/json': problemTemplate(p) },
+      }));
+      const body = JSON.parse(problemTemplate(p)) as Record<string, unknown>;
+      expect(body).toEqual({ type: `urn:strata:problem:${p.slug}`, title: p.title, status: p.status, detail: p.detail, instance: '$context.path' });
+    }
+  });
+
   it('has the EnterpriseDashboard, alarms on projector errors and iterator age and API 5xx, and GuardDuty', () => {
     assertTemplate(() => services.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'EnterpriseDashboard' }));
     assertTemplate(() => services.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Namespace: 'AWS/Lambda' }));
@@ -275,8 +316,22 @@ describe('service stack', () => {
     assertTemplate(() => services.resourceCountIs('AWS::GuardDuty::Detector', 1));
   });
 
-  it('exports the API endpoint and the payment state machine', () => {
-    expect(Object.keys(services.findOutputs('*'))).toEqual(expect.arrayContaining(['ApiEndpoint', 'PaymentStateMachineArn']));
+  it('exports the API endpoint, the payment state machine and the saga dead-letter queue', () => {
+    expect(Object.keys(services.findOutputs('*'))).toEqual(expect.arrayContaining(['ApiEndpoint', 'PaymentStateMachineArn', 'SagaDeadLetterQueueUrl']));
+  });
+
+  it('lets each state machine record its failures on the saga dead-letter queue, and alarms on it', () => {
+    const queue = logicalId(service, service.payments.deadLetters);
+    const statements = Object.values(services.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement);
+    const sends = statements.filter((st) => [st.Action].flat().includes('sqs:SendMessage') && JSON.stringify(st.Resource).includes(queue));
+    expect(sends.length).toBeGreaterThanOrEqual(WORKFLOWS.length);
+    assertTemplate(() => services.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }] }));
+  });
+
+  it('wires the payment step to the configured provider (the enterprise stage deploys no simulated one)', () => {
+    const step = services.findResources('AWS::Lambda::Function')[logicalId(service, service.payments.stepHandler)] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+    expect(step.Properties.Environment.Variables[EnvKey.providerUrl]).toBe('https://provider.example');
+    assertTemplate(() => services.resourceCountIs('AWS::Lambda::Url', 0));
   });
 });
 
@@ -289,12 +344,21 @@ describe('synth inputs', () => {
 
   it('reads the settings from the CDK context, with defaults, and rejects a bad NAT count', () => {
     expect(settingsFrom(new App())).toEqual({ projectName: 'strata', enableGuardDuty: true });
-    expect(settingsFrom(new App({ context: { projectName: 'acme', guardDuty: 'false', natGateways: '2', dbSecretName: 'Db' } }))).toEqual({
+    expect(settingsFrom(new App({ context: { projectName: 'acme', guardDuty: 'false', natGateways: '2', dbSecretName: 'Db', stage: 'sandbox', corsOrigins: 'https://a.example, https://b.example' } }))).toEqual({
       projectName: 'acme',
       enableGuardDuty: false,
       natGateways: 2,
       dbSecretName: 'Db',
+      stage: 'sandbox',
+      corsOrigins: ['https://a.example', 'https://b.example'],
     });
     expect(() => settingsFrom(new App({ context: { natGateways: 'two' } }))).toThrow(SynthError);
+    expect(() => settingsFrom(new App({ context: { stage: 'prod' } }))).toThrow(SynthError);
+  });
+
+  it('refuses to synthesise the enterprise stage without a payment provider, saying how to fix it', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    expect(() => addStrataStacks(app, { projectName: 'strata', enableGuardDuty: true })).toThrow(new SynthError(NO_PROVIDER_MESSAGE));
+    expect(NO_PROVIDER_MESSAGE).toMatch(/-c providerUrl=.*-c stage=sandbox/);
   });
 });

@@ -25,7 +25,7 @@ export interface AdminParts {
 export type Progress = Pick<RebuildProgress, 'applied' | 'total' | 'eventsPerSecond' | 'etaSeconds'>;
 
 /** Rebuilds one projection from the whole history; returns the closing line. */
-export const replayProjection = async (parts: AdminParts, name: string, dryRun: boolean, onProgress: (p: Progress) => void): Promise<string> => {
+export const replayProjection = async (parts: AdminParts, name: string, dryRun: boolean, onProgress?: (p: Progress) => void): Promise<string> => {
   if (name === 'lake') {
     const t0 = Date.now();
     if (dryRun) return `dry run: ${await countFeed(parts.feed)} events to write into the lake`;
@@ -33,7 +33,8 @@ export const replayProjection = async (parts: AdminParts, name: string, dryRun: 
     const result = await rebuildLake({ root: resolve(parts.config.lakeDir), feed: parts.feed });
     return `replayed ${result.events} events into lake in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${result.deadLetters.length} dead-lettered; swapped in: true`;
   }
-  const result = await rebuildRelational({ db: parts.readDb, feed: parts.feed, schema: parts.readModel.schema, dryRun, onProgress });
+  // Without a progress callback (the DynamoDB table scan reports its own) an interrupted rebuild resumes.
+  const result = await rebuildRelational({ db: parts.readDb, feed: parts.feed, schema: parts.readModel.schema, dryRun, ...(onProgress ? { onProgress } : { resume: true }) });
   return dryRun
     ? `dry run: ${result.events} events to replay, about ${result.seconds.toFixed(1)} s`
     : `replayed ${result.events} events into relational in ${result.seconds.toFixed(1)} s (${Math.round(result.eventsPerSecond)} ev/s), ${result.deadLettered} dead-lettered; swapped in: ${result.swapped}`;

@@ -131,10 +131,14 @@ export const runReplayCommand = async (config: Config, o: { projection?: string;
     return 0;
   }
   return withEngine(config, false, async (engine) => {
+    // On DynamoDB the full history is a scan of the table (Streams keep 24 h); it reports its own
+    // progress and an interrupted run resumes from its shadow schema's position.
+    const tableScan = config.store.kind === 'dynamodb' ? (await import('./replayFromTable.js')).tableReplayFeed(config) : undefined;
     for (const name of names) {
       if (name === 'lake' && !o.dryRun) process.stderr.write('rebuilding the lake into a shadow folder…\n');
       const progress = progressPrinter();
-      const summary = await replayProjection(partsOf(engine), name, o.dryRun, progress.show);
+      const parts = tableScan === undefined ? partsOf(engine) : { ...partsOf(engine), feed: tableScan };
+      const summary = await replayProjection(parts, name, o.dryRun, tableScan === undefined ? progress.show : undefined);
       progress.end();
       process.stdout.write(`${summary}\n`);
     }
@@ -143,6 +147,8 @@ export const runReplayCommand = async (config: Config, o: { projection?: string;
 };
 
 export const runDlqCommand = async (config: Config, sub: 'list' | 'redrive', projection?: string): Promise<number> => {
+  // On AWS the dead letters that matter are the saga's (its SQS queue); Step Functions runs them again.
+  if (config.store.kind === 'dynamodb') return (await import('./sagaDeadLetters/command.js')).runSagaDlqCommand(sub, projection);
   const remote = await runningEngine(config);
   const letters = async (): Promise<ReadonlyArray<{ id: string; projection: string; streamId: string; streamVersion: number; type: string; failedAt: string; error: string }>> => {
     if (remote === undefined) return withEngine(config, true, (engine) => adminOf(engine).deadLetters(projection));

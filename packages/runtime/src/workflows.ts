@@ -60,7 +60,7 @@ export const createWorkflows = async (o: WorkflowsDeps): Promise<Workflows> => {
     ...(o.expiredHolds === undefined ? {} : { expiredHolds: o.expiredHolds }),
     onExecutionEnd: (r) =>
       r.status === 'failed'
-        ? log.warn('saga execution failed; retry with the operator command', { execution: r.name, error: r.error })
+        ? log.warn('saga execution failed; the next `strata start` resumes or compensates it (saga recovery; every step is idempotent)', { execution: r.name, error: r.error })
         : log.debug('saga execution ended', { execution: r.name, status: r.status }),
   });
   const bus = createLocalBus({

@@ -14,3 +14,4 @@ export {
   type DynamoStreamsFeedOptions,
   type StreamAttributeValue,
 } from './adapters/dynamodb/streams.js';
+export { createTableScanFeed, parseScanPosition, type TableScanOptions, type TableScanProgress } from './adapters/dynamodb/scan.js';

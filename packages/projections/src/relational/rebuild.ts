@@ -25,6 +25,13 @@ export interface RebuildOptions {
   readonly assumedEventsPerSecond?: number;
   readonly onProgress?: (p: RebuildProgress) => void;
   readonly clock?: () => number;
+  /**
+   * Continue a rebuild that was stopped: keep the shadow schema and read on from its checkpoint
+   * (the feed position of the last page applied; a stream version is applied once, so the page in
+   * flight when it stopped is harmless). Used by the DynamoDB table scan, whose position resumes.
+   * @default false: the shadow schema is dropped and the rebuild starts from the beginning
+   */
+  readonly resume?: boolean;
 }
 
 export interface RebuildResult {
@@ -64,7 +71,7 @@ export const rebuildRelational = async (o: RebuildOptions): Promise<RebuildResul
   }
   const shadow = `${live}_shadow`;
   const [L, S, Old] = [quoteSchema(live), quoteSchema(shadow), quoteSchema(`${live}_old`)];
-  await o.db.query(`drop schema if exists ${S} cascade`);
+  if (o.resume !== true) await o.db.query(`drop schema if exists ${S} cascade`);
   const rm = createSqlReadModel({ db: o.db, schema: shadow, ...(o.name === undefined ? {} : { name: o.name }) });
   await rm.migrate();
   const started = clock();

@@ -17,6 +17,32 @@ import type { PaymentStepName } from '../steps/paymentSteps.js';
  */
 export const PAYMENT_STEP_ARN_PLACEHOLDER = 'arn:aws:lambda:us-east-1:000000000000:function:strata-payment-step';
 
+/**
+ * The QueueUrl of every `RecordFailure` Task: a well-formed placeholder the CDK app replaces with
+ * the saga dead-letter queue's URL. Locally the runner binds the state to its own recorder.
+ */
+export const SAGA_DEAD_LETTER_QUEUE_PLACEHOLDER = 'https://sqs.us-east-1.amazonaws.com/000000000000/strata-saga-dead-letters';
+
+/** The Step Functions service integration the `RecordFailure` states call (SQS SendMessage). */
+export const SQS_SEND_MESSAGE = 'arn:aws:states:::sqs:sendMessage';
+
+/** The state every failure passes through before `Failed`: it records the dead letter. */
+export const RECORD_FAILURE_STATE = 'RecordFailure';
+
+/**
+ * The body of a saga dead letter, as `RecordFailure` sends it: which workflow, which execution
+ * (the execution ARN on AWS, the runner's name locally), its original input (re-running it is
+ * safe: every step is idempotent) and the caught error.
+ */
+export interface SagaDeadLetterBody {
+  readonly kind: 'SagaExecutionFailed';
+  readonly workflow: WorkflowName;
+  readonly execution: string;
+  readonly stateMachine: string;
+  readonly input: unknown;
+  readonly error: { readonly Error?: string; readonly Cause?: string };
+}
+
 /** Names of the workflows; CDK names its state machines after them. */
 export const WORKFLOWS = ['PaymentRequest', 'PaymentRelease', 'HoldExpiry'] as const;
 export type WorkflowName = (typeof WORKFLOWS)[number];
@@ -58,10 +84,10 @@ const TRANSIENT = [
 
 /** Transient faults retry with exponential backoff and full jitter: 2, 4, 8, 16, 32 s (≈ 1 min). */
 export const TASK_RETRY = { ErrorEquals: TRANSIENT, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5, JitterStrategy: 'FULL' } as const;
-/** Whatever is left (provider still down, a rejected command) ends in `Failed`, with the error kept. */
-const catchAll = (next = 'Failed'): Json => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
+/** Whatever is left (provider still down, a rejected command) is recorded, then ends in `Failed`, with the error kept. */
+const catchAll = (next = RECORD_FAILURE_STATE): Json => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
 
-const task = (step: PaymentStepName, resultPath: string | null, next: string | { End: true }, extra: Record<string, Json> = {}, onError = 'Failed'): Json => ({
+const task = (step: PaymentStepName, resultPath: string | null, next: string | { End: true }, extra: Record<string, Json> = {}, onError: string = RECORD_FAILURE_STATE): Json => ({
   Type: 'Task',
   Resource: PAYMENT_STEP_ARN_PLACEHOLDER,
   Parameters: { step, 'input.$': '$', ...extra },
@@ -70,6 +96,34 @@ const task = (step: PaymentStepName, resultPath: string | null, next: string | {
   Retry: [TASK_RETRY],
   Catch: catchAll(onError),
   ...(typeof next === 'string' ? { Next: next } : next),
+});
+
+/**
+ * Express executions send no status-change events and keep no history: a failure is recorded as a
+ * message on the saga dead-letter queue (`strata dlq list|redrive`), with the execution's original
+ * input, before the Fail state. Recording retries on its own; if SQS stays unreachable the
+ * execution still fails (and the ERROR log level keeps its input in CloudWatch Logs).
+ */
+const recordFailure = (workflow: WorkflowName): Json => ({
+  Type: 'Task',
+  Comment: 'Records the failed execution on the saga dead-letter queue: strata dlq list | redrive.',
+  Resource: SQS_SEND_MESSAGE,
+  Parameters: {
+    QueueUrl: SAGA_DEAD_LETTER_QUEUE_PLACEHOLDER,
+    MessageBody: {
+      kind: 'SagaExecutionFailed',
+      workflow,
+      'execution.$': '$$.Execution.Id',
+      'stateMachine.$': '$$.StateMachine.Id',
+      'input.$': '$$.Execution.Input',
+      'error.$': '$.error',
+    },
+  },
+  ResultPath: null,
+  TimeoutSeconds: 10,
+  Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'FULL' }],
+  Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.recordError', Next: 'Failed' }],
+  Next: 'Failed',
 });
 
 const failed: Json = { Type: 'Fail', Comment: 'Visible to operators; re-running the execution is safe (every step is idempotent).', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' };
@@ -132,6 +186,7 @@ export const paymentRequestAsl: AslDocument = {
     CancelledBeforePayment: { Type: 'Succeed' },
     Declined: { Type: 'Succeed' },
     AlreadySettled: { Type: 'Succeed' },
+    [RECORD_FAILURE_STATE]: recordFailure('PaymentRequest'),
     Failed: failed,
   },
 };
@@ -158,6 +213,7 @@ export const paymentReleaseAsl: AslDocument = {
     Capture: task('capture', '$.capture', 'Released'),
     Compensate: task('compensate', '$.compensation', 'Released', { reason: VOID_REASONS.orderCancelled }),
     Released: { Type: 'Succeed' },
+    [RECORD_FAILURE_STATE]: recordFailure('PaymentRelease'),
     Failed: failed,
   },
 };
@@ -180,6 +236,7 @@ export const holdExpiryAsl: AslDocument = {
       ItemProcessor: {
         StartAt: 'ExpireHold',
         States: {
+          // A failed hold fails the Map, whose Catch records the execution once.
           ExpireHold: task('expireHold', null, { End: true }, {}, 'ExpiryFailed'),
           ExpiryFailed: failed,
         },
@@ -189,6 +246,7 @@ export const holdExpiryAsl: AslDocument = {
       Next: 'Swept',
     },
     Swept: { Type: 'Succeed' },
+    [RECORD_FAILURE_STATE]: recordFailure('HoldExpiry'),
     Failed: failed,
   },
 };
@@ -199,11 +257,14 @@ export const workflowDefinitions: { readonly [W in WorkflowName]: AslDocument } 
   HoldExpiry: holdExpiryAsl,
 };
 
-/** Every Task state of a document, nested ones (a Map's processor) included: name → definition. */
+/**
+ * Every Task state of a document that invokes the step Lambda, nested ones (a Map's processor)
+ * included: name → definition. `RecordFailure` (an SQS service integration) is not one.
+ */
 export const taskStates = (doc: { readonly States: { readonly [name: string]: Json } }): Array<[string, { readonly Parameters: { readonly step: PaymentStepName }; readonly Retry?: readonly Json[] }]> =>
   Object.entries(doc.States).flatMap(([name, state]) => {
-    const s = state as { Type?: string; ItemProcessor?: { States: { [name: string]: Json } } };
-    if (s.Type === 'Task') return [[name, state as never]];
+    const s = state as { Type?: string; Resource?: string; ItemProcessor?: { States: { [name: string]: Json } } };
+    if (s.Type === 'Task' && s.Resource === PAYMENT_STEP_ARN_PLACEHOLDER) return [[name, state as never]];
     if (s.Type === 'Map' && s.ItemProcessor !== undefined) return taskStates(s.ItemProcessor);
     return [];
   });

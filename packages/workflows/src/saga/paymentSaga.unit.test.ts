@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { paymentStream } from '@strata/events';
+import type { SagaDeadLetterBody } from '../asl/definitions.js';
 import type { Notification, Notifier } from '../notifications/port.js';
 import type { SimulatedProviderConfig } from '../provider/provider.simulated.js';
 import { createSagaHarness, orderPaymentPair, type SagaHarness } from '../testing/sagaHarness.js';
@@ -87,6 +88,25 @@ describe('payment saga on the ASL documents', () => {
     await expect(s.runner.retry('PaymentRequest:o-down').done).resolves.toMatchObject({ status: 'succeeded' });
     await s.settle();
     await expectPair(s, 'o-down', 'confirmed', 'authorized');
+  });
+
+  it('a failed execution is recorded as a dead letter (as RecordFailure sends it to SQS) with its original input, and re-running that input completes', async () => {
+    const letters: SagaDeadLetterBody[] = [];
+    h = await createSagaHarness({}, {}, { onDeadLetter: (l) => letters.push(l) });
+    const s = h;
+    s.sim.setOutage(true);
+    await s.placeOrder('o-dead', 100);
+    await s.settle();
+    expect(letters).toHaveLength(1);
+    const [letter] = letters;
+    expect(letter).toMatchObject({ kind: 'SagaExecutionFailed', workflow: 'PaymentRequest', execution: 'PaymentRequest:o-dead', stateMachine: 'PaymentRequest', error: { Error: 'ProviderUnavailable' } });
+    // The input is the routed event the execution was started with, not the state's input at the failure.
+    expect(letter!.input).toMatchObject({ 'detail-type': 'OrderPlaced', detail: { data: { orderId: 'o-dead' } } });
+    s.sim.setOutage(false);
+    await expect(s.runner.start(letter!.workflow, letter!.input as never, 'redrive').done).resolves.toMatchObject({ status: 'succeeded' });
+    await s.settle();
+    await expectPair(s, 'o-dead', 'confirmed', 'authorized');
+    expect(letters).toHaveLength(1);
   });
 
   it('duplicate trigger: the same OrderPlaced delivered twice holds and records once', async () => {

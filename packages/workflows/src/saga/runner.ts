@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { decodeEnvelope } from '@strata/events';
-import { taskStates, workflowDefinitions, type AslDocument, type WorkflowName } from '../asl/definitions.js';
+import { RECORD_FAILURE_STATE, taskStates, workflowDefinitions, type AslDocument, type SagaDeadLetterBody, type WorkflowName } from '../asl/definitions.js';
 import { sagaInputFor, type HoldSweepInput, type PaymentReleaseInput, type PaymentRequestInput } from '../domain/saga.js';
 import type { BusHandler, LocalBus } from '../routing/localBus.js';
 import type { BusEvent, RouteTarget } from '../routing/rules.js';
@@ -51,6 +51,12 @@ export interface SagaRunnerOptions extends StepDeps {
   readonly waitTimeOverrides?: Readonly<Record<string, number>>;
   /** Per state, milliseconds between retries instead of the document's backoff (tests). */
   readonly retryIntervalOverrides?: Readonly<Record<string, number>>;
+  /**
+   * Receives what a document's `RecordFailure` state sends to the saga dead-letter queue on AWS
+   * (the failed execution, its input and error), just before the execution fails.
+   * @default nothing: the failed execution's record (`executions()`) is the local dead letter
+   */
+  readonly onDeadLetter?: (letter: SagaDeadLetterBody) => void;
   /** Called whenever an execution ends. */
   readonly onExecutionEnd?: (record: ExecutionRecord) => void;
   /** Wraps every Task attempt (one step Lambda invocation on AWS): metrics, the cost model's counts. */
@@ -104,14 +110,20 @@ const asDelivered = (event: BusEvent): BusEvent => JSON.parse(JSON.stringify(eve
 export const createSagaRunner = (options: SagaRunnerOptions): SagaRunner => {
   const machines = new Map((Object.keys(workflowDefinitions) as WorkflowName[]).map((w) => [w, new StateMachine(workflowDefinitions[w] as never)] as const));
   /** Every Task state of a document runs `handlePaymentStep` with the runner's deps. */
-  const handlersFor = (workflow: WorkflowName, execution: string, doc: AslDocument): Record<string, (input: unknown) => Promise<never>> =>
-    Object.fromEntries(
+  const handlersFor = (workflow: WorkflowName, execution: string, doc: AslDocument): Record<string, (input: unknown) => Promise<never>> => ({
+    ...Object.fromEntries(
       taskStates(doc).map(([state, definition]) => {
         const run = (input: unknown) => handlePaymentStep(input as StepPayload, options) as Promise<never>;
         const call: TaskCall = { execution, workflow, state, step: definition.Parameters.step };
         return [state, (input: unknown) => (options.taskWrapper ? options.taskWrapper(call, () => run(input)) : run(input))];
       }),
-    );
+    ),
+    // SQS SendMessage on AWS; here the message body goes to the runner's owner.
+    [RECORD_FAILURE_STATE]: async (params: unknown) => {
+      options.onDeadLetter?.((params as { MessageBody: SagaDeadLetterBody }).MessageBody);
+      return {} as never;
+    },
+  });
   const records = new Map<string, ExecutionRecord>();
   // A long-running process keeps every failure for operators but only the latest successes.
   const pruneSucceeded = () => {
@@ -136,6 +148,8 @@ export const createSagaRunner = (options: SagaRunnerOptions): SagaRunner => {
         ...(options.retryIntervalOverrides ? { retryIntervalOverrides: { ...options.retryIntervalOverrides } } : {}),
       },
       noThrowOnAbort: true,
+      // What `RecordFailure` reads of the context object (`$$.Execution.Input` the library fills).
+      context: { Execution: { Id: name }, StateMachine: { Id: workflow } } as never,
     });
     const onStateEvent = options.onStateEvent;
     const logged =

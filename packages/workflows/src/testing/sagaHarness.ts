@@ -40,6 +40,8 @@ export interface HarnessOptions {
   readonly wrapProvider?: (provider: PaymentProvider) => PaymentProvider;
   readonly taskWrapper?: SagaRunnerOptions['taskWrapper'];
   readonly onStateEvent?: SagaRunnerOptions['onStateEvent'];
+  /** Receives the saga dead letters the documents' `RecordFailure` states send. */
+  readonly onDeadLetter?: SagaRunnerOptions['onDeadLetter'];
   /** Feeds notifications from the change feed, as the runtime does. */
   readonly notifier?: Notifier;
   /** Called with every page of the change feed, before it is routed. */
@@ -77,6 +79,7 @@ export const createSagaHarness = async (
     retryIntervalOverrides: Object.fromEntries(TASK_STATES.map((s) => [s, 1])),
     ...(options.taskWrapper ? { taskWrapper: options.taskWrapper } : {}),
     ...(options.onStateEvent ? { onStateEvent: options.onStateEvent } : {}),
+    ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
   });
   runner.subscribe(bus);
   const notify = options.notifier === undefined ? undefined : createNotificationConsumer({ notifier: options.notifier, customerOf: customerFromWriteModel(writeModel) });
