@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import {
   GENESIS_HASH, decodeEnvelope, decodePayload, fingerprint, formatMinorUnits, sealCommit, sha256Hex, toMinorUnits, toNewEvent, verifyChain,
-  type Actor, type EventEnvelope,
+  type Actor, type CommitMetadata, type EventEnvelope,
 } from './index.js';
 
 const actor: Actor = { kind: 'user', id: 'u1', roles: ['customer'] };
@@ -106,6 +106,18 @@ describe('hash chain', () => {
     expect(verifyChain(all)).toEqual({ ok: true, events: 5 });
     const decoded = decodeEnvelope(all[0]!);
     expect(E.isRight(decoded)).toBe(true);
+  });
+
+  it('keeps the trace context outside the hash: the same commit hashes alike with or without it, and a bad one is dropped', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const events = (m: CommitMetadata) => sealCommit('Order-o1', { version: 0, hash: GENESIS_HASH }, [toNewEvent('e0', { type: 'OrderDelivered', data: { orderId: 'o1' } })], m);
+    const traced = events({ ...meta, traceparent });
+    expect(traced[0]!.traceparent).toBe(traceparent);
+    expect(traced[0]!.hash).toBe(events(meta)[0]!.hash);
+    expect(verifyChain(traced).ok).toBe(true);
+    // Another trace context on a stored event does not break the audit chain; other fields do.
+    expect(verifyChain([{ ...traced[0]!, traceparent: traceparent.replace('01', '00') }]).ok).toBe(true);
+    expect(events({ ...meta, traceparent: 'not-a-traceparent' })[0]!.traceparent).toBeUndefined();
   });
 
   it('reports the first altered event', () => {

@@ -10,7 +10,6 @@ import { createWriteModel, type WriteModel } from '@strata/write-model';
 import {
   ENGINE_SCHEMA,
   fileCheckpoint,
-  lagToPrometheus,
   measureLag,
   migrateEngineSchema,
   partitionFeed,
@@ -36,6 +35,7 @@ import { openStores } from './stores.js';
 import { openReadSide } from './readSide.js';
 import { createIdentity } from './identity.js';
 import { newHolderId, runConsumers, type ConsumerSpec, type RunningConsumers } from './consumers.js';
+import { startTelemetry, type Telemetry } from './telemetry/telemetry.js';
 
 export interface Engine {
   readonly config: Config;
@@ -55,6 +55,8 @@ export interface Engine {
   readonly roles: ReadonlySet<Role>;
   /** One line per part: what runs where (for the start-up banner). */
   readonly parts: readonly string[];
+  /** Spans and counters (issue 17): the wrappers applied to this engine's ports. */
+  readonly telemetry: Telemetry;
   /** This process's leases (empty until `startBackground`) and every lease in the database. */
   leases(): Promise<{ readonly holder?: string; readonly held: readonly string[]; readonly all: readonly LeaseRow[] }>;
   /** Starts the consumers of this process's roles (leased when shared), the saga and the sweep. */
@@ -73,6 +75,8 @@ export interface EngineOptions {
   readonly lake?: boolean;
   /** The caller's address for rate limiting without a token (the Node host passes the socket's). */
   readonly clientIp?: NonNullable<ApiDeps['options']>['clientIp'];
+  /** Where counters go: prom-client for `/metrics` by default; CloudWatch EMF on Lambda. */
+  readonly telemetry?: Telemetry;
 }
 
 /** How long a command waits for the read model while it replays events from before start. */
@@ -101,7 +105,9 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     readStream: (streamId, opts) => stores.store.readStream(streamId, opts),
     close: () => stores.store.close(),
   };
-  const writeModel = createWriteModel({ eventStore });
+  const telemetry = options.telemetry ?? (await startTelemetry());
+  const obs = telemetry.instruments;
+  const writeModel = obs.writeModel(createWriteModel({ eventStore: obs.eventStore(eventStore) }));
 
   // Leases and the checkpoints of consumers without a table of their own (strata_engine schema).
   await migrateEngineSchema(stores.readDb);
@@ -119,6 +125,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
   closers.push(() => read.close());
   parts.push(...read.describe);
   const { readModel } = read;
+  const deadLetters = obs.deadLetters(readModel.deadLetters);
 
   const notifier =
     config.store.kind === 'postgres' ? { notifier: await createSqlOutboxNotifier(stores.readDb, ENGINE_SCHEMA), describe: `outbox table ${ENGINE_SCHEMA}.outbox` } : undefined;
@@ -131,6 +138,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     unsettledOrders: () => readModel.unsettledOrders(),
     expiredHolds: (now, limit) => readModel.expiredHolds(now, limit),
     ...(notifier ? { notifier } : {}),
+    instruments: obs,
   });
   closers.push(workflows.close);
   parts.push(...workflows.describe);
@@ -152,7 +160,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     : [];
   let lakeTimer: NodeJS.Timeout | undefined;
   const lake = read.lake;
-  const specs: ConsumerSpec[] = [
+  const specs: ConsumerSpec[] = ([
     { name: 'relational', leased: true, feed, sink: readModel.sink },
     ...(read.statusSink ? [{ name: read.statusSink.sink.name, leased: read.statusSink.shared, feed, sink: read.statusSink.sink }] : []),
     ...(lake
@@ -170,11 +178,11 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
         } satisfies ConsumerSpec]
       : []),
     ...busSpecs,
-  ];
+  ] as ConsumerSpec[]).map((s) => ({ ...s, sink: obs.sink(s.sink) }));
   const consumers = specs.map((s) => ({
     name: s.name,
     sink: s.sink,
-    consumer: createCatchUpConsumer({ feed: s.feed, sink: s.sink, deadLetters: readModel.deadLetters, idleMs: 20 }),
+    consumer: createCatchUpConsumer({ feed: s.feed, sink: s.sink, deadLetters, idleMs: 20 }),
   }));
 
   const identity = await createIdentity(config, stores.readDb, options.issuer ?? config.publicUrl ?? `http://localhost:${config.port}`);
@@ -226,7 +234,8 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     idempotency: createMemoryIdempotencyStore({ clock: () => new Date() }),
     rateLimiter: createMemoryRateLimiter({ capacity: config.rateLimitPerMinute, refillPerSecond: config.rateLimitPerMinute / 60, clock: () => new Date() }),
     ready,
-    metrics: async () => lagToPrometheus(await measureLag(feed, specs.map((s) => s.sink))),
+    ...(telemetry.metrics ? { metrics: async () => telemetry.metrics!(await measureLag(feed, specs.map((s) => s.sink))) } : {}),
+    instrument: obs.http(),
     clock: () => new Date(),
     newId: () => crypto.randomUUID(),
     logger,
@@ -246,6 +255,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     identity: identity.deps.identity,
     roles,
     parts,
+    telemetry,
     async leases() {
       return { ...(running ? { holder: running.holder } : {}), held: running?.held() ?? [], all: await leaseStore.list() };
     },
@@ -268,7 +278,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
         store: leaseStore,
         holder: newHolderId(),
         ttlMs: config.leaseTtlMs,
-        deadLetters: readModel.deadLetters,
+        deadLetters,
         logger,
         tasks: workflowsOn ? [{ name: 'saga-recovery-and-sweep', start: () => workflows.start(), stop: () => workflows.stopSweeps() }] : [],
       });
@@ -280,6 +290,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     async close() {
       if (lakeTimer) clearInterval(lakeTimer);
       await running?.stop();
+      closers.push(() => telemetry.flush());
       for (const close of closers.reverse()) {
         try {
           await close();
