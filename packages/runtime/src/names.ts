@@ -81,8 +81,6 @@ export const Metric = {
   eventsAppended: { prometheus: 'strata_events_appended_total', cloudwatch: 'EventsAppended', dimensions: ['Stream'] },
   projectionPages: { prometheus: 'strata_projection_pages_total', cloudwatch: 'ProjectionPages', dimensions: ['Projection'] },
   projectionEvents: { prometheus: 'strata_projection_events_total', cloudwatch: 'ProjectionEvents', dimensions: ['Projection'] },
-  projectionLagEvents: { prometheus: 'strata_projection_lag_events', cloudwatch: 'ProjectionLagEvents', dimensions: ['Projection'] },
-  projectionLagSeconds: { prometheus: 'strata_projection_lag_seconds', cloudwatch: 'ProjectionLagSeconds', dimensions: ['Projection'] },
   routedEvents: { prometheus: 'strata_routed_events_total', cloudwatch: 'RoutedEvents', dimensions: ['Type'] },
   sagaExecutions: { prometheus: 'strata_saga_executions_total', cloudwatch: 'SagaExecutions', dimensions: ['Workflow', 'Outcome'] },
   sagaDuration: { prometheus: 'strata_saga_execution_duration_seconds', cloudwatch: 'SagaExecutionDuration', dimensions: ['Workflow'] },
@@ -91,3 +89,8 @@ export const Metric = {
   deadLetters: { prometheus: 'strata_dead_letters_total', cloudwatch: 'DeadLetters', dimensions: ['Source'] },
 } as const;
 export type MetricKey = keyof typeof Metric;
+/**
+ * Projection lag, measured at scrape time from the change feed (`/metrics` only). On AWS the
+ * same question is answered by the projector's `IteratorAge` (Lambda's own metric).
+ */
+export const LagGauge = { events: 'strata_projection_lag_events', seconds: 'strata_projection_lag_seconds' } as const;

@@ -11,7 +11,14 @@ type Handle = ReturnType<typeof lambdaHandler>;
 
 export const createApiHandler = (engine: () => Promise<Engine>): Handle => {
   const handle = once(async () => lambdaHandler((await engine()).app));
-  return async (event, context) => (await handle())(event, context);
+  return async (event, context) => {
+    try {
+      return await (await handle())(event, context);
+    } finally {
+      // The invocation's EMF metrics and spans leave before the environment may freeze.
+      await (await engine().catch(() => undefined))?.telemetry.flush();
+    }
+  };
 };
 
 /** Lambda entry point (`handler` export, see infra's `LambdaEntry.api`). */

@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProjectionLag } from '@strata/projections';
-import { Metric } from '../names.js';
+import { LagGauge, Metric } from '../names.js';
 import { streamCategory, type Recorder } from './recorder.js';
 
 export interface PrometheusRecorder extends Recorder {
@@ -57,12 +57,12 @@ export const createPrometheusRecorder = (options: { readonly processMetrics?: bo
   // with the names and help texts `lagToPrometheus` has always used.
   const lagText = (lags: readonly ProjectionLag[]): string =>
     [
-      `# HELP ${Metric.projectionLagEvents.prometheus} Change-feed events not yet applied by the projection.`,
-      `# TYPE ${Metric.projectionLagEvents.prometheus} gauge`,
-      ...lags.map((l) => `${Metric.projectionLagEvents.prometheus}{projection="${escape(l.projection)}"} ${l.eventsBehind}`),
-      `# HELP ${Metric.projectionLagSeconds.prometheus} Age of the oldest change-feed event not yet applied by the projection.`,
-      `# TYPE ${Metric.projectionLagSeconds.prometheus} gauge`,
-      ...lags.map((l) => `${Metric.projectionLagSeconds.prometheus}{projection="${escape(l.projection)}"} ${l.msBehind / 1000}`),
+      `# HELP ${LagGauge.events} Change-feed events not yet applied by the projection.`,
+      `# TYPE ${LagGauge.events} gauge`,
+      ...lags.map((l) => `${LagGauge.events}{projection="${escape(l.projection)}"} ${l.eventsBehind}`),
+      `# HELP ${LagGauge.seconds} Age of the oldest change-feed event not yet applied by the projection.`,
+      `# TYPE ${LagGauge.seconds} gauge`,
+      ...lags.map((l) => `${LagGauge.seconds}{projection="${escape(l.projection)}"} ${l.msBehind / 1000}`),
       '',
     ].join('\n');
 
