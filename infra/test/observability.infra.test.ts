@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { METRICS_NAMESPACE, Metric } from '@strata/runtime/names';
 import { addStrataStacks } from '../src/index.js';
