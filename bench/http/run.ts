@@ -19,10 +19,18 @@
  * and `db_cpu_ms_per_request` the server's (when it runs on this machine; else null) per request of the case (a POST case over load + drain,
  * so everything an order sets off is counted). With every part on one machine, CPU per order
  * bounds the rate: cores ÷ CPU per order.
+ *
+ * Tracing (issue 17): per store, `POST /orders` at 32 connections on an engine with tracing off and
+ * on an engine with tracing on (sampling ratio 1.0, the batch exporter sending OTLP to a receiver
+ * this bench starts, which discards what it receives), in the same run; prints both completed
+ * orders/s and their ratio: {"bench":"http-tracing","store","off_completed_orders_per_s",
+ * "on_completed_orders_per_s","on_over_off","spans_received_bytes"}. BENCH_TRACING=0 skips it,
+ * BENCH_TRACING=only runs only it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -81,9 +89,11 @@ interface Runtime {
   stop(): Promise<void>;
 }
 
-const startRuntime = async (env: Record<string, string>): Promise<Runtime> => {
+const preload = resolve(import.meta.dirname, '../../packages/runtime/dist/telemetry/preload.js');
+
+const startRuntime = async (env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<Runtime> => {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [cli, 'start'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, cli, 'start'], {
     env: { ...process.env, ...env, STRATA_PORT: String(port), STRATA_LOG_LEVEL: 'warn', STRATA_RATE_LIMIT_PER_MINUTE: '1000000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -245,6 +255,57 @@ const runCase = async (c: Case): Promise<void> => {
   }
 };
 
+/** A local OTLP/HTTP receiver that accepts every export and discards it (counts the bytes). */
+const discardingOtlpReceiver = async (): Promise<{ url: string; bytes: () => number; close: () => Promise<void> }> => {
+  let bytes = 0;
+  const server = createHttpServer((req, res) => {
+    req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      res.end();
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, bytes: () => bytes, close: () => new Promise((ok) => server.close(() => ok())) };
+};
+
+/** Completed orders/s of `POST /orders` at 32 connections (load + drain) on a fresh engine. */
+const completedOrdersPerS = async (env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<number> => {
+  const runtime = await startRuntime(env, nodeArgs);
+  try {
+    const { token, userId } = await signIn(runtime.url);
+    const result = await cannon({
+      url: runtime.url,
+      connections: 32,
+      duration: SECONDS,
+      requests: [{ method: 'POST', path: '/orders', headers: { authorization: token, 'content-type': 'application/json' }, body: orderBody(userId) }],
+    });
+    const drainS = await drain(runtime.url, token);
+    return result['2xx'] / (SECONDS + drainS);
+  } finally {
+    await runtime.stop();
+  }
+};
+
+const tracingCase = async (c: Case): Promise<void> => {
+  const receiver = await discardingOtlpReceiver();
+  try {
+    log(`── ${c.store}: POST /orders at 32 connections, tracing off (${SECONDS} s + drain)`);
+    const off = await completedOrdersPerS({ ...c.env, STRATA_TRACE: '', OTEL_EXPORTER_OTLP_ENDPOINT: '' });
+    log(`   tracing off: ${off.toFixed(0)} orders/s completed`);
+    log(`── ${c.store}: the same, tracing on (sampling 1.0, batch exporter → local OTLP receiver)`);
+    const on = await completedOrdersPerS({ ...c.env, STRATA_TRACE: '', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER_ARG: '1' }, ['--import', preload]);
+    log(`   tracing on: ${on.toFixed(0)} orders/s completed (${((on / off) * 100).toFixed(1)}% of off; ${receiver.bytes()} bytes of spans received)`);
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'http-tracing', store: c.store, off_completed_orders_per_s: Math.round(off), on_completed_orders_per_s: Math.round(on), on_over_off: Number((on / off).toFixed(3)), spans_received_bytes: receiver.bytes() })}\n`,
+    );
+  } finally {
+    await receiver.close();
+  }
+};
+
 const main = async () => {
   const dirs: string[] = [];
   const tmp = () => {
@@ -284,7 +345,9 @@ const main = async () => {
   } else log('DATABASE_URL not set: skipping the PostgreSQL cases');
   const only = process.env.BENCH_STORES?.split(',').map((s) => s.trim()).filter(Boolean);
   try {
-    for (const c of cases) if (!only || only.includes(c.store)) await runCase(c);
+    const tracing = process.env.BENCH_TRACING ?? '1';
+    if (tracing !== 'only') for (const c of cases) if (!only || only.includes(c.store)) await runCase(c);
+    if (tracing !== '0') for (const c of cases) if (!only || only.includes(c.store)) await tracingCase(c);
   } finally {
     if (admin) {
       await admin.query(`drop database if exists ${dbName} with (force)`);
