@@ -120,6 +120,21 @@ describe('hash chain', () => {
     expect(events({ ...meta, traceparent: 'not-a-traceparent' })[0]!.traceparent).toBeUndefined();
   });
 
+  it('any trace context, on any commit: the hashes are those of the commit without it and the chain verifies', () => {
+    const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
+    const traceparent = fc.oneof(fc.tuple(hex(32), hex(16), fc.constantFrom('00', '01')).map(([t, s, f]) => `00-${t}-${s}-${f}`), fc.string({ maxLength: 60 }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), traceparent, (n, tp) => {
+        const events = Array.from({ length: n }, (_, i) => toNewEvent(`e${i}`, { type: 'OrderDelivered', data: { orderId: 'o1' } }));
+        const plain = sealCommit('Order-o1', { version: 0, hash: GENESIS_HASH }, events, meta);
+        const traced = sealCommit('Order-o1', { version: 0, hash: GENESIS_HASH }, events, { ...meta, traceparent: tp });
+        expect(traced.map((e) => e.hash)).toEqual(plain.map((e) => e.hash));
+        expect(verifyChain(traced).ok).toBe(true);
+        expect(traced.every((e) => e.traceparent === (/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/.test(tp) ? tp : undefined))).toBe(true);
+      }),
+    );
+  });
+
   it('reports the first altered event', () => {
     const events = commit({ version: 0, hash: GENESIS_HASH }, 4);
     const tampered = events.map((e) => (e.streamVersion === 3 ? { ...e, data: { orderId: 'o2' } } : e));
