@@ -9,7 +9,6 @@
  * continues that trace from the event, and the saga's steps, provider calls and the commands they
  * append (with their own `traceparent`) stay in it.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   ROOT_CONTEXT,
   SpanKind,
@@ -104,14 +103,26 @@ interface CommandScope {
   decideFrom: number;
 }
 
+/** The command id a write-model method was called with (its `CommandContext`, the second argument). */
+const commandIdOf = (args: readonly unknown[]): string | undefined => {
+  const ctx = args[1] as { commandId?: unknown } | undefined;
+  return typeof ctx?.commandId === 'string' ? ctx.commandId : undefined;
+};
+
 const isEither = (v: unknown): v is { _tag: 'Left'; left: { _tag?: string } } | { _tag: 'Right'; right: { duplicate?: boolean } } =>
   typeof v === 'object' && v !== null && ((v as { _tag?: unknown })._tag === 'Left' || (v as { _tag?: unknown })._tag === 'Right');
 
 const codeOf = (error: unknown): unknown => (typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined);
 
 export const createInstruments = (recorder: Recorder, tracing: boolean): Instruments => {
-  const commands = new AsyncLocalStorage<CommandScope>();
+  // The commands running now, by command id: the store sees the same id on every attempt of a
+  // command (a retry after a version conflict appends again with it), so no async context is
+  // needed to count retries — an AsyncLocalStorage would switch on Node's promise hooks for the
+  // whole process even with tracing off.
+  const commands = new Map<string, CommandScope>();
   const executions = new Map<string, Span>();
+  /** Tracing on: the running commands by their span id (the load span finds its command's scope). */
+  const activeCommand = new Map<string, CommandScope>();
 
   const providerOutcome = (error: unknown): ProviderOutcome =>
     codeOf(error) === 'PROVIDER_UNAVAILABLE' ? 'unavailable' : codeOf(error) === 'PROVIDER_REJECTED' ? 'rejected' : 'error';
@@ -143,7 +154,7 @@ export const createInstruments = (recorder: Recorder, tracing: boolean): Instrum
 
     eventStore: (store) => {
       const append = async (request: AppendRequest) => {
-        const scope = commands.getStore();
+        const scope = commands.get(request.meta.commandId);
         const result = await store.append(request).catch((error: unknown) => {
           if (scope !== undefined && codeOf(error) === 'VERSION_CONFLICT') scope.conflicts++;
           throw error;
@@ -154,7 +165,7 @@ export const createInstruments = (recorder: Recorder, tracing: boolean): Instrum
       if (!tracing) return { ...store, append, readStream: (id, o) => store.readStream(id, o), close: () => store.close() };
       return {
         append: async (request) => {
-          const scope = commands.getStore();
+          const scope = commands.get(request.meta.commandId);
           // The pure `decide` ran between the load and this append: its span is that interval.
           if (scope !== undefined) tracer().startSpan('decide', { startTime: scope.decideFrom }, context.active()).end();
           return tracer().startActiveSpan(
@@ -169,16 +180,18 @@ export const createInstruments = (recorder: Recorder, tracing: boolean): Instrum
               }),
           );
         },
-        readStream: (streamId, options) =>
-          tracer().startActiveSpan('load', { kind: SpanKind.CLIENT, attributes: { 'strata.stream': streamCategory(streamId) } }, (span) =>
+        readStream: (streamId, options) => {
+          // Called inside a command's span (the command's own load): its scope times `decide`.
+          const scope = activeCommand.get(trace.getActiveSpan()?.spanContext().spanId ?? '');
+          return tracer().startActiveSpan('load', { kind: SpanKind.CLIENT, attributes: { 'strata.stream': streamCategory(streamId) } }, (span) =>
             inSpan(span, async () => {
               const slice = await store.readStream(streamId, options);
               span.setAttribute('strata.events', slice.events.length);
-              const scope = commands.getStore();
               if (scope !== undefined) scope.decideFrom = Date.now();
               return slice;
             }),
-          ),
+          );
+        },
         close: () => store.close(),
       };
     },
@@ -195,8 +208,10 @@ export const createInstruments = (recorder: Recorder, tracing: boolean): Instrum
           if (result.right.duplicate === true) return 'duplicate';
           return scope.conflicts > 0 ? 'retried' : 'accepted';
         };
-        wrapped[name] = (...args: unknown[]) => {
+        wrapped[name] = async (...args: unknown[]) => {
           const scope: CommandScope = { conflicts: 0, decideFrom: Date.now() };
+          const commandId = commandIdOf(args);
+          if (commandId !== undefined) commands.set(commandId, scope);
           const counted = async (span?: Span) => {
             try {
               const result = await run(args);
@@ -210,9 +225,15 @@ export const createInstruments = (recorder: Recorder, tracing: boolean): Instrum
               throw error;
             }
           };
-          return commands.run(scope, () =>
-            tracing ? tracer().startActiveSpan(`command ${name}`, { attributes: { 'strata.command': name } }, (span) => inSpan(span, () => counted(span))) : counted(),
-          );
+          try {
+            if (!tracing) return await counted();
+            return await tracer().startActiveSpan(`command ${name}`, { attributes: { 'strata.command': name } }, (span) => {
+              activeCommand.set(span.spanContext().spanId, scope);
+              return inSpan(span, () => counted(span)).finally(() => activeCommand.delete(span.spanContext().spanId));
+            });
+          } finally {
+            if (commandId !== undefined && commands.get(commandId) === scope) commands.delete(commandId);
+          }
         };
       }
       return wrapped as unknown as WriteModel;
