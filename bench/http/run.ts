@@ -296,7 +296,7 @@ const tracingCase = async (c: Case): Promise<void> => {
     const off = await completedOrdersPerS({ ...c.env, STRATA_TRACE: '', OTEL_EXPORTER_OTLP_ENDPOINT: '' });
     log(`   tracing off: ${off.toFixed(0)} orders/s completed`);
     log(`── ${c.store}: the same, tracing on (sampling 1.0, batch exporter → local OTLP receiver)`);
-    const on = await completedOrdersPerS({ ...c.env, STRATA_TRACE: '', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER_ARG: '1' }, ['--import', preload]);
+    const on = await completedOrdersPerS({ ...c.env, STRATA_TRACE: '', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER_ARG: '1' }, ['--experimental-async-context-frame', '--import', preload]);
     log(`   tracing on: ${on.toFixed(0)} orders/s completed (${((on / off) * 100).toFixed(1)}% of off; ${receiver.bytes()} bytes of spans received)`);
     process.stdout.write(
       `${JSON.stringify({ bench: 'http-tracing', store: c.store, off_completed_orders_per_s: Math.round(off), on_completed_orders_per_s: Math.round(on), on_over_off: Number((on / off).toFixed(3)), spans_received_bytes: receiver.bytes() })}\n`,
