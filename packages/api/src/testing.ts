@@ -66,6 +66,8 @@ export const createTestApi = async (o: TestApiOptions = {}) => {
     jwks: identity.jwks,
     idempotency: createMemoryIdempotencyStore({ clock }),
     ...(o.rateLimiter ? { rateLimiter: o.rateLimiter } : {}),
+    // Every process serves /metrics (DESIGN.md decision 8), so the test app does too (empty text).
+    metrics: async () => '',
     clock,
     newId,
     options: { readYourWritesTimeoutMs: 5000, ...o.options },
