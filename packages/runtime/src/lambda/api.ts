@@ -10,13 +10,14 @@ import { once } from './once.js';
 type Handle = ReturnType<typeof lambdaHandler>;
 
 export const createApiHandler = (engine: () => Promise<Engine>): Handle => {
-  const handle = once(async () => lambdaHandler((await engine()).app));
+  const built = once(engine);
+  const handle = once(async () => lambdaHandler((await built()).app));
   return async (event, context) => {
     try {
       return await (await handle())(event, context);
     } finally {
       // The invocation's EMF metrics and spans leave before the environment may freeze.
-      await (await engine().catch(() => undefined))?.telemetry.flush();
+      await (await built().catch(() => undefined))?.telemetry.flush();
     }
   };
 };
