@@ -126,5 +126,6 @@ describe('Lambda entry points emit the shared metric names as CloudWatch EMF (Po
     } finally {
       await lite.close();
     }
-  });
+    // An embedded database starts and migrates here: seconds on a busy machine.
+  }, 60_000);
 });
