@@ -18,6 +18,12 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm -v | cut -d. -f1)" -lt 10 ]; t
   npm i -g --prefix /usr/local pnpm@10 >/dev/null 2>&1 || npm i -g pnpm@10 >/dev/null
   hash -r
 fi
+# promtool (Debian's `prometheus` package) checks the /metrics text in the e2e tier; as root with
+# apt, it is installed when missing (elsewhere that check is skipped with its reason printed).
+if ! command -v promtool >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing promtool (Debian package prometheus)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; } >/dev/null 2>&1 || say "could not install promtool"
+fi
 stamp=node_modules/.strata-install-stamp
 if [ ! -f "$stamp" ] || [ pnpm-lock.yaml -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
   say "installing dependencies (pnpm install)"

@@ -38,9 +38,9 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export const startRuntime = async (env: Record<string, string>, args: readonly string[] = ['start']): Promise<Runtime> => {
+export const startRuntime = async (env: Record<string, string>, args: readonly string[] = ['start'], nodeArgs: readonly string[] = []): Promise<Runtime> => {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [cli, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, cli, ...args], {
     env: { ...process.env, ...env, STRATA_PORT: String(port), STRATA_LOG_LEVEL: 'warn', STRATA_RATE_LIMIT_PER_MINUTE: '1000000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -22,10 +22,18 @@
  * and `db_cpu_ms_per_request` the server's (when it runs on this machine; else null) per request of the case (a POST case over load + drain,
  * so everything an order sets off is counted). With every part on one machine, CPU per order
  * bounds the rate: cores ÷ CPU per order.
+ *
+ * Tracing (issue 17): per store, `POST /orders` at 32 connections on an engine with tracing off and
+ * on an engine with tracing on (sampling ratio 1.0, the batch exporter sending OTLP to a receiver
+ * this bench starts, which discards what it receives), in the same run; prints both completed
+ * orders/s and their ratio: {"bench":"http-tracing","store","off_completed_orders_per_s",
+ * "on_completed_orders_per_s","on_over_off","spans_received_bytes"}. BENCH_TRACING=0 skips it,
+ * BENCH_TRACING=only runs only it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { GENESIS_HASH, expectVersion, orderStream, type EventStore } from '@strata/events';
 import { commandEvents, commandMeta } from '../orders.js';
@@ -51,6 +59,8 @@ const rawAppendRate = async (store: EventStore): Promise<number> => {
   await Promise.all(Array.from({ length: 8 }, writer));
   return commands / SECONDS;
 };
+
+const preload = resolve(import.meta.dirname, '../../packages/runtime/dist/telemetry/preload.js');
 
 interface Case {
   readonly store: 'pglite' | 'postgres';
@@ -129,6 +139,69 @@ const runCase = async (c: Case): Promise<void> => {
   }
 };
 
+/** A local OTLP/HTTP receiver that accepts every export and discards it (counts the bytes). */
+const discardingOtlpReceiver = async (): Promise<{ url: string; bytes: () => number; close: () => Promise<void> }> => {
+  let bytes = 0;
+  const server = createHttpServer((req, res) => {
+    req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      res.end();
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, bytes: () => bytes, close: () => new Promise((ok) => server.close(() => ok())) };
+};
+
+/** Completed orders/s of `POST /orders` at 32 connections (load + drain) on a fresh engine. */
+const completedOrdersPerS = async (env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<number> => {
+  const runtime = await startRuntime(env, ['start'], nodeArgs);
+  try {
+    const { token, userId } = await signIn(runtime.url);
+    const result = await cannon({
+      url: runtime.url,
+      connections: 32,
+      duration: SECONDS,
+      requests: [{ method: 'POST', path: '/orders', headers: { authorization: token, 'content-type': 'application/json' }, body: orderBody(userId) }],
+    });
+    const drainS = await drain(runtime.url, token);
+    return result['2xx'] / (SECONDS + drainS);
+  } finally {
+    await runtime.stop();
+  }
+};
+
+const tracingCase = async (c: Case): Promise<void> => {
+  const receiver = await discardingOtlpReceiver();
+  try {
+    // Off and on alternate, twice each, and each keeps its best run: on a shared machine the load
+    // of other processes moves a single run by more than the difference being measured.
+    const offEnv = { ...c.env, STRATA_TRACE: '', OTEL_EXPORTER_OTLP_ENDPOINT: '' };
+    const onEnv = { ...c.env, STRATA_TRACE: '', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER_ARG: '1' };
+    const onArgs = ['--experimental-async-context-frame', ...(process.env.BENCH_TRACING_PRELOAD === '0' ? [] : ['--import', preload])];
+    let off = 0;
+    let on = 0;
+    for (let round = 1; round <= 2; round++) {
+      log(`── ${c.store}: POST /orders at 32 connections, tracing off (${SECONDS} s + drain), round ${round}`);
+      const o = await completedOrdersPerS(offEnv);
+      log(`   tracing off: ${o.toFixed(1)} orders/s completed`);
+      log(`── ${c.store}: the same, tracing on (sampling 1.0, batch exporter → local OTLP receiver), round ${round}`);
+      const t = await completedOrdersPerS(onEnv, onArgs);
+      log(`   tracing on: ${t.toFixed(1)} orders/s completed`);
+      off = Math.max(off, o);
+      on = Math.max(on, t);
+    }
+    log(`   best of two: off ${off.toFixed(1)}, on ${on.toFixed(1)} orders/s completed (${((on / off) * 100).toFixed(1)}% of off; ${receiver.bytes()} bytes of spans received)`);
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'http-tracing', store: c.store, off_completed_orders_per_s: Math.round(off), on_completed_orders_per_s: Math.round(on), on_over_off: Number((on / off).toFixed(3)), spans_received_bytes: receiver.bytes() })}\n`,
+    );
+  } finally {
+    await receiver.close();
+  }
+};
+
 const main = async () => {
   const dirs: string[] = [];
   const tmp = () => {
@@ -168,9 +241,11 @@ const main = async () => {
   } else log('DATABASE_URL not set: skipping the PostgreSQL cases');
   const only = process.env.BENCH_STORES?.split(',').map((s) => s.trim()).filter(Boolean);
   try {
-    for (const c of cases) if (!only || only.includes(c.store)) await runCase(c);
+    const tracing = process.env.BENCH_TRACING ?? '1';
+    if (tracing !== 'only') for (const c of cases) if (!only || only.includes(c.store)) await runCase(c);
+    if (tracing !== '0') for (const c of cases) if (!only || only.includes(c.store)) await tracingCase(c);
     const pg = cases.find((c) => c.store === 'postgres');
-    if (pg && (!only || only.includes('pipeline'))) await runPipelineCases(pg.env.DATABASE_URL!, pg.localServer === true);
+    if (pg && tracing !== 'only' && (!only || only.includes('pipeline'))) await runPipelineCases(pg.env.DATABASE_URL!, pg.localServer === true);
   } finally {
     if (admin) {
       await admin.query(`drop database if exists ${dbName} with (force)`);

@@ -10,6 +10,22 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, Metric, type MetricKey } from '@strata/runtime/names';
+
+/**
+ * A metric the Strata Lambdas write as EMF (`Metric` in the runtime's shared names: never a
+ * string typed here), with the dimension values given and Powertools' `service` dimension.
+ */
+export const strataMetric = (key: MetricKey, dimensions: Readonly<Record<string, string>>, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric =>
+  new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: Metric[key].cloudwatch, dimensionsMap: { service: 'strata', ...dimensions }, statistic: 'Sum', ...options });
+
+/** Every series of a Strata metric, whatever its dimension values (a SEARCH expression: graphs only). */
+const strataSearch = (key: MetricKey, statistic: string, label: string, period: Duration): cloudwatch.MathExpression =>
+  new cloudwatch.MathExpression({
+    expression: `SEARCH('{${METRICS_NAMESPACE},service,${Metric[key].dimensions.join(',')}} MetricName="${Metric[key].cloudwatch}"', '${statistic}', ${period.toSeconds()})`,
+    label,
+    period,
+  });
 
 export interface ObservabilityProps {
   readonly api: apigateway.RestApi;
@@ -88,6 +104,27 @@ export class Observability extends Construct {
         }),
       ),
     ];
+    // The engine's own signals (issue 17), by the names the runtime writes.
+    alarms.push(
+      strataMetric('providerCalls', { Operation: 'authorize', Outcome: 'unavailable' }, { period }).createAlarm(this, 'ProviderUnavailable', {
+        alarmDescription: 'The payment provider is unreachable or failing: authorizations are retried, then orders cancelled.',
+        threshold: 5,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      strataMetric('deadLetters', { Source: 'projection' }, { period }).createAlarm(this, 'ProjectionDeadLetters', {
+        alarmDescription: 'A projection dead-lettered events (strata dlq list / redrive).',
+        threshold: 1,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      strataMetric('commands', { Command: 'placeOrder', Outcome: 'error' }, { period }).createAlarm(this, 'PlaceOrderErrors', {
+        alarmDescription: 'Orders fail with infrastructure errors (not rejections by a rule).',
+        threshold: 5,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
     for (const alarm of alarms) alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
     this.alarms = alarms;
 
@@ -114,6 +151,16 @@ export class Observability extends Construct {
         left: Object.entries(props.stateMachines).flatMap(([name, m]) => [m.metricSucceeded({ period, label: `${name} ok` }), m.metricFailed({ period, label: `${name} failed` })]),
       }),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Requests by route and status class', left: [strataSearch('httpRequests', 'Sum', '', period)] }),
+      new cloudwatch.GraphWidget({ title: 'Request latency p99 by route', left: [strataSearch('httpDuration', 'p99', '', period)] }),
+      new cloudwatch.GraphWidget({ title: 'Commands by outcome', left: [strataSearch('commands', 'Sum', '', period)] }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Events appended / applied', left: [strataSearch('eventsAppended', 'Sum', '', period)], right: [strataSearch('projectionEvents', 'Sum', '', period), strataSearch('projectionPages', 'Sum', '', period)] }),
+      new cloudwatch.GraphWidget({ title: 'Saga steps and provider calls by outcome', left: [strataSearch('sagaSteps', 'Sum', '', period)], right: [strataSearch('providerCalls', 'Sum', '', period)] }),
+      new cloudwatch.GraphWidget({ title: 'Routed events and dead letters', left: [strataSearch('routedEvents', 'Sum', '', period)], right: [strataSearch('deadLetters', 'Sum', '', period)] }),
     );
 
     if (props.enableGuardDuty ?? true) {

@@ -90,6 +90,8 @@ export const createTestApi = async (o: TestApiOptions = {}) => {
     idempotency: createMemoryIdempotencyStore({ clock }),
     ...(o.rateLimiter ? { rateLimiter: o.rateLimiter } : {}),
     ...(o.warehouse ? { warehouse: o.warehouse } : {}),
+    // Every process serves /metrics (DESIGN.md decision 8), so the test app does too (empty text).
+    metrics: async () => '',
     clock,
     newId,
     options: { readYourWritesTimeoutMs: 5000, ...o.options },

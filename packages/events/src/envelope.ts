@@ -32,9 +32,16 @@ export interface EventEnvelope<Type extends string = string, Data = unknown> {
   readonly commandFingerprint: string;
   /** Hash of the previous event in the stream (`GENESIS_HASH` for version 1). */
   readonly prevHash: string;
-  /** sha256 over the canonical form of every other field: the audit chain link. */
+  /** sha256 over the canonical form of every other field but `traceparent`: the audit chain link. */
   readonly hash: string;
   readonly data: Data;
+  /**
+   * W3C trace context (`00-<trace id>-<span id>-<flags>`) of the span that appended this event,
+   * so the consumers of the change feed continue the request's trace. Optional (absent when
+   * tracing is off and in events stored before it existed) and OUTSIDE the hash: it says how the
+   * event was observed, not what happened, and must never break the audit chain.
+   */
+  readonly traceparent?: string;
 }
 
 export const EventEnvelopeCodec = t.readonly(
@@ -73,7 +80,12 @@ export interface CommitMetadata {
   readonly correlationId: string;
   readonly commandId: string;
   readonly commandFingerprint: string;
+  /** W3C trace context copied onto every event of the commit (outside the hash; see `EventEnvelope`). */
+  readonly traceparent?: string;
 }
+
+/** A W3C `traceparent` of version 00: what the stores accept in `traceparent` (anything else is dropped). */
+export const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -89,7 +101,11 @@ export const canonicalJson = (value: unknown): string => {
 
 export const fingerprint = (value: unknown): string => sha256Hex(canonicalJson(value));
 
-export const hashEnvelope = (e: Omit<EventEnvelope, 'hash'>): string => sha256Hex(canonicalJson(e));
+/** The audit hash: every field but `hash` itself and `traceparent` (observability, not history). */
+export const hashEnvelope = (e: Omit<EventEnvelope, 'hash'>): string => {
+  const { traceparent: _observed, ...hashed } = e;
+  return sha256Hex(canonicalJson(hashed));
+};
 
 /**
  * Gives a commit's new events their stream versions and chains their hashes onto the stream's
@@ -120,7 +136,7 @@ export const sealCommit = (
       data: e.data,
     };
     const hash = hashEnvelope(unsealed);
-    sealed.push({ ...unsealed, hash });
+    sealed.push(meta.traceparent !== undefined && TRACEPARENT.test(meta.traceparent) ? { ...unsealed, hash, traceparent: meta.traceparent } : { ...unsealed, hash });
     prevHash = hash;
   });
   return sealed;

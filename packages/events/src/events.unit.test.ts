@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import {
   GENESIS_HASH, decodeEnvelope, decodePayload, fingerprint, formatMinorUnits, sealCommit, sha256Hex, toMinorUnits, toNewEvent, verifyChain,
-  type Actor, type EventEnvelope,
+  type Actor, type CommitMetadata, type EventEnvelope,
 } from './index.js';
 
 const actor: Actor = { kind: 'user', id: 'u1', roles: ['customer'] };
@@ -122,6 +122,33 @@ describe('hash chain', () => {
     expect(verifyChain(all)).toEqual({ ok: true, events: 5 });
     const decoded = decodeEnvelope(all[0]!);
     expect(E.isRight(decoded)).toBe(true);
+  });
+
+  it('keeps the trace context outside the hash: the same commit hashes alike with or without it, and a bad one is dropped', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const events = (m: CommitMetadata) => sealCommit('Order-o1', { version: 0, hash: GENESIS_HASH }, [toNewEvent('e0', { type: 'OrderDelivered', data: { orderId: 'o1' } })], m);
+    const traced = events({ ...meta, traceparent });
+    expect(traced[0]!.traceparent).toBe(traceparent);
+    expect(traced[0]!.hash).toBe(events(meta)[0]!.hash);
+    expect(verifyChain(traced).ok).toBe(true);
+    // Another trace context on a stored event does not break the audit chain; other fields do.
+    expect(verifyChain([{ ...traced[0]!, traceparent: traceparent.replace('01', '00') }]).ok).toBe(true);
+    expect(events({ ...meta, traceparent: 'not-a-traceparent' })[0]!.traceparent).toBeUndefined();
+  });
+
+  it('any trace context, on any commit: the hashes are those of the commit without it and the chain verifies', () => {
+    const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
+    const traceparent = fc.oneof(fc.tuple(hex(32), hex(16), fc.constantFrom('00', '01')).map(([t, s, f]) => `00-${t}-${s}-${f}`), fc.string({ maxLength: 60 }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), traceparent, (n, tp) => {
+        const events = Array.from({ length: n }, (_, i) => toNewEvent(`e${i}`, { type: 'OrderDelivered', data: { orderId: 'o1' } }));
+        const plain = sealCommit('Order-o1', { version: 0, hash: GENESIS_HASH }, events, meta);
+        const traced = sealCommit('Order-o1', { version: 0, hash: GENESIS_HASH }, events, { ...meta, traceparent: tp });
+        expect(traced.map((e) => e.hash)).toEqual(plain.map((e) => e.hash));
+        expect(verifyChain(traced).ok).toBe(true);
+        expect(traced.every((e) => e.traceparent === (/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/.test(tp) ? tp : undefined))).toBe(true);
+      }),
+    );
   });
 
   it('reports the first altered event', () => {

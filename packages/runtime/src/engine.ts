@@ -40,6 +40,7 @@ import { createIdentity } from './identity.js';
 import { newHolderId, runConsumers, type ConsumerSpec, type RunningConsumers } from './consumers.js';
 import { createAdminOperations } from './admin.js';
 import { localWarehouse } from './web.js';
+import { startTelemetry, type Telemetry } from './telemetry/telemetry.js';
 
 export interface Engine {
   readonly config: Config;
@@ -59,6 +60,8 @@ export interface Engine {
   readonly roles: ReadonlySet<Role>;
   /** One line per part: what runs where (for the start-up banner). */
   readonly parts: readonly string[];
+  /** Spans and counters (issue 17): the wrappers applied to this engine's ports. */
+  readonly telemetry: Telemetry;
   /** This process's leases (empty until `startBackground`) and every lease in the database. */
   leases(): Promise<{ readonly holder?: string; readonly held: readonly string[]; readonly all: readonly LeaseRow[] }>;
   /** Starts the consumers of this process's roles (leased when shared), the saga and the sweep. */
@@ -77,6 +80,8 @@ export interface EngineOptions {
   readonly lake?: boolean;
   /** The caller's address for rate limiting without a token (the Node host passes the socket's). */
   readonly clientIp?: NonNullable<ApiDeps['options']>['clientIp'];
+  /** Where counters go: prom-client for `/metrics` by default; CloudWatch EMF on Lambda. */
+  readonly telemetry?: Telemetry;
 }
 
 const FEED_SIGNAL = 'strata_feed';
@@ -115,7 +120,9 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     readStream: (streamId, opts) => stores.store.readStream(streamId, opts),
     close: () => stores.store.close(),
   };
-  const writeModel = createWriteModel({ eventStore });
+  const telemetry = options.telemetry ?? (await startTelemetry());
+  const obs = telemetry.instruments;
+  const writeModel = obs.writeModel(createWriteModel({ eventStore: obs.eventStore(eventStore) }));
 
   // Leases and the checkpoints of consumers without a table of their own (strata_engine schema).
   await migrateEngineSchema(stores.readDb);
@@ -136,6 +143,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
   // The dashboards' warehouse: DuckDB over the lake folder (an api-only process reads what the workers wrote).
   const warehouse = persistent && options.lake !== false ? localWarehouse(resolve(config.lakeDir), read.lake ?? { flush: async () => undefined }) : undefined;
   if (warehouse) closers.push(() => warehouse.close());
+  const deadLetters = obs.deadLetters(readModel.deadLetters);
 
   const notifier =
     config.store.kind === 'postgres' ? { notifier: await createSqlOutboxNotifier(stores.readDb, ENGINE_SCHEMA), describe: `outbox table ${ENGINE_SCHEMA}.outbox` } : undefined;
@@ -148,6 +156,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     unsettledOrders: () => readModel.unsettledOrders(),
     expiredHolds: (now, limit) => readModel.expiredHolds(now, limit),
     ...(notifier ? { notifier } : {}),
+    instruments: obs,
   });
   closers.push(workflows.close);
   parts.push(...workflows.describe);
@@ -181,7 +190,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
         },
       }
     : readModel.sink;
-  const specs: ConsumerSpec[] = [
+  const specs: ConsumerSpec[] = ([
     { name: 'relational', leased: true, feed, sink: relationalSink },
     ...(read.statusSink ? [{ name: read.statusSink.sink.name, leased: read.statusSink.shared, feed, sink: read.statusSink.sink }] : []),
     ...(lake
@@ -199,11 +208,11 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
         } satisfies ConsumerSpec]
       : []),
     ...busSpecs,
-  ];
+  ] as ConsumerSpec[]).map((s) => ({ ...s, sink: obs.sink(s.sink) }));
   const consumers = specs.map((s) => ({
     name: s.name,
     sink: s.sink,
-    consumer: createCatchUpConsumer({ feed: s.feed, sink: s.sink, deadLetters: readModel.deadLetters, idleMs: 20 }),
+    consumer: createCatchUpConsumer({ feed: s.feed, sink: s.sink, deadLetters, idleMs: 20 }),
   }));
 
   const identity = await createIdentity(config, stores.readDb, options.issuer ?? config.publicUrl ?? `http://localhost:${config.port}`);
@@ -266,8 +275,12 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
       identity: identity.deps.identity,
       leases: async () => ({ process: { pid: process.pid, roles: [...roles], holder: running?.holder, held: running?.held() ?? [] }, leases: await leaseStore.list() }),
     }),
-    metrics: async () => lagToPrometheus(await measureLag(feed, specs.map((s) => s.sink))),
     ...(warehouse ? { warehouse } : {}),
+    metrics: async () => {
+      const lags = await measureLag(feed, specs.map((s) => s.sink));
+      return telemetry.metrics ? telemetry.metrics(lags) : lagToPrometheus(lags);
+    },
+    instrument: obs.http(),
     clock: () => new Date(),
     newId: () => crypto.randomUUID(),
     logger,
@@ -287,6 +300,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     identity: identity.deps.identity,
     roles,
     parts,
+    telemetry,
     async leases() {
       return { ...(running ? { holder: running.holder } : {}), held: running?.held() ?? [], all: await leaseStore.list() };
     },
@@ -321,7 +335,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
         store: leaseStore,
         holder: newHolderId(),
         ttlMs: config.leaseTtlMs,
-        deadLetters: readModel.deadLetters,
+        deadLetters,
         logger,
         tasks: workflowsOn ? [{ name: 'saga-recovery-and-sweep', start: () => workflows.start(), stop: () => workflows.stopSweeps() }] : [],
       });
@@ -333,6 +347,7 @@ export const buildEngine = async (config: Config, logger: Logger, options: Engin
     async close() {
       if (lakeTimer) clearInterval(lakeTimer);
       await running?.stop();
+      closers.push(() => telemetry.flush());
       for (const close of closers.reverse()) {
         try {
           await close();

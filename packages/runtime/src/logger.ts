@@ -1,4 +1,5 @@
 import type { LogLevel } from './config.js';
+import { activeTraceFields } from './telemetry/traceFields.js';
 
 /** Structured JSON logs, one object per line on stdout (CloudWatch-friendly, like Powertools Logger). */
 export interface Logger {
@@ -18,7 +19,9 @@ export const createLogger = (
 ): Logger => {
   const log = (lvl: Exclude<LogLevel, 'silent'>) => (message: string, fields: Record<string, unknown> = {}) => {
     if (RANK[lvl] < RANK[level]) return;
-    write(JSON.stringify({ level: lvl, time: new Date().toISOString(), message, ...base, ...serialise(fields) }));
+    // Inside a span (a request, a projection page, a routed event, a saga step) the line carries
+    // its trace and span ids, so logs and traces join (issue 17); none when tracing is off.
+    write(JSON.stringify({ level: lvl, time: new Date().toISOString(), message, ...base, ...activeTraceFields(), ...serialise(fields) }));
   };
   return {
     debug: log('debug'),

@@ -68,3 +68,31 @@ export const DEFAULTS = {
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
 } as const;
+
+/**
+ * Metric names (issue 17, decision 0011), shared by the runtime and the CDK dashboard/alarms.
+ * `prometheus` is the name on `GET /metrics` (prom-client); `cloudwatch` the name the Lambda entry
+ * points emit as embedded-metric-format lines in `METRICS_NAMESPACE` (Powertools Metrics), with
+ * `dimensions` as CloudWatch dimensions (the Prometheus labels are their lower-case forms).
+ */
+export const METRICS_NAMESPACE = 'Strata';
+export const Metric = {
+  httpRequests: { prometheus: 'strata_http_requests_total', cloudwatch: 'HttpRequests', dimensions: ['Route', 'Status'] },
+  httpDuration: { prometheus: 'strata_http_request_duration_seconds', cloudwatch: 'HttpRequestDuration', dimensions: ['Route'] },
+  commands: { prometheus: 'strata_commands_total', cloudwatch: 'Commands', dimensions: ['Command', 'Outcome'] },
+  eventsAppended: { prometheus: 'strata_events_appended_total', cloudwatch: 'EventsAppended', dimensions: ['Stream'] },
+  projectionPages: { prometheus: 'strata_projection_pages_total', cloudwatch: 'ProjectionPages', dimensions: ['Projection'] },
+  projectionEvents: { prometheus: 'strata_projection_events_total', cloudwatch: 'ProjectionEvents', dimensions: ['Projection'] },
+  routedEvents: { prometheus: 'strata_routed_events_total', cloudwatch: 'RoutedEvents', dimensions: ['Type'] },
+  sagaExecutions: { prometheus: 'strata_saga_executions_total', cloudwatch: 'SagaExecutions', dimensions: ['Workflow', 'Outcome'] },
+  sagaDuration: { prometheus: 'strata_saga_execution_duration_seconds', cloudwatch: 'SagaExecutionDuration', dimensions: ['Workflow'] },
+  sagaSteps: { prometheus: 'strata_saga_steps_total', cloudwatch: 'SagaSteps', dimensions: ['Step', 'Outcome'] },
+  providerCalls: { prometheus: 'strata_provider_calls_total', cloudwatch: 'ProviderCalls', dimensions: ['Operation', 'Outcome'] },
+  deadLetters: { prometheus: 'strata_dead_letters_total', cloudwatch: 'DeadLetters', dimensions: ['Source'] },
+} as const;
+export type MetricKey = keyof typeof Metric;
+/**
+ * Projection lag, measured at scrape time from the change feed (`/metrics` only). On AWS the
+ * same question is answered by the projector's `IteratorAge` (Lambda's own metric).
+ */
+export const LagGauge = { events: 'strata_projection_lag_events', seconds: 'strata_projection_lag_seconds' } as const;

@@ -16,6 +16,7 @@ import { recoverSagas } from '@strata/workflows/saga/recover';
 import { createSagaRunner, type SagaRunner } from '@strata/workflows/saga/runner';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import type { Instruments } from './telemetry/instrument.js';
 
 export interface Workflows {
   readonly describe: readonly string[];
@@ -42,6 +43,8 @@ export interface WorkflowsDeps {
   readonly expiredHolds?: (now: string, limit: number) => Promise<readonly ExpiredHold[]>;
   /** Where notifications go: the outbox table on a shared database, else the outbox folder. */
   readonly notifier?: { readonly notifier: Notifier; readonly describe: string };
+  /** Spans and counters of the saga, its steps, the provider and dead letters (issue 17). */
+  readonly instruments?: Instruments;
 }
 
 
@@ -52,28 +55,39 @@ export const createWorkflows = async (o: WorkflowsDeps): Promise<Workflows> => {
   let simulated: SimulatedProvider | undefined;
   if (o.config.providerUrl === undefined) simulated = await startSimulatedProvider({ port: 0 });
   const providerUrl = o.config.providerUrl ?? simulated!.url;
-  const provider = createHttpPaymentProvider({ baseUrl: providerUrl });
+  const obs = o.instruments;
+  const provider = obs ? obs.provider(createHttpPaymentProvider({ baseUrl: providerUrl })) : createHttpPaymentProvider({ baseUrl: providerUrl });
   const log = o.logger.child({ component: 'saga' });
   const saga = createSagaRunner({
     writeModel: o.writeModel,
     provider,
     ...(o.expiredHolds === undefined ? {} : { expiredHolds: o.expiredHolds }),
-    onExecutionEnd: (r) =>
-      r.status === 'failed'
-        ? log.warn('saga execution failed; the next `strata start` resumes or compensates it (saga recovery; every step is idempotent)', { execution: r.name, error: r.error })
-        : log.debug('saga execution ended', { execution: r.name, status: r.status }),
+    ...(obs ? { taskWrapper: obs.saga.taskWrapper } : {}),
+    onExecutionEnd: (r) => {
+      obs?.saga.ended(r);
+      if (r.status === 'failed') log.warn('saga execution failed; the next `strata start` resumes or compensates it (saga recovery; every step is idempotent)', { execution: r.name, error: r.error });
+      else log.debug('saga execution ended', { execution: r.name, status: r.status });
+    },
   });
   const bus = createLocalBus({
-    onDeadLetter: (d) => log.error('bus delivery dead-lettered', { target: d.target, eventId: d.event.detail.eventId, err: d.error }),
+    onDeadLetter: (d) => {
+      obs?.deadLetter('bus');
+      log.error('bus delivery dead-lettered', { target: d.target, eventId: d.event.detail.eventId, err: d.error });
+    },
   });
-  saga.subscribe(bus);
+  saga.subscribe(obs ? obs.bus(bus) : bus);
 
   // Notifications read the feed itself (no bus rule): one outbox file per notified event.
   const outbox = o.notifier ?? { notifier: createOutboxNotifier(join(resolve(o.config.dataDir), 'outbox')), describe: `outbox folder ${join(o.config.dataDir, 'outbox')}` };
   const consume = createNotificationConsumer({ notifier: outbox.notifier, customerOf: customerFromWriteModel(o.writeModel) });
   const notifyOnce = dedupBy((e: EventEnvelope) => e.eventId, async (e: EventEnvelope) => void (await consume(e)));
   const notify = (events: readonly DomainEnvelope[]): Promise<void> =>
-    notifyWithRetries(events, notifyOnce, { onDead: (e, err) => log.error('notification dead-lettered', { eventId: e.eventId, type: e.type, err }) });
+    notifyWithRetries(events, notifyOnce, {
+      onDead: (e, err) => {
+        obs?.deadLetter('notification');
+        log.error('notification dead-lettered', { eventId: e.eventId, type: e.type, err });
+      },
+    });
 
   let sweepTimer: NodeJS.Timeout | undefined;
   const sweep = () => {

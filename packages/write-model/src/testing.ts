@@ -151,6 +151,23 @@ export function runEventStoreContract(name: string, setup: () => Promise<EventSt
         expect((await store().readStream(stream, { fromVersion: 7 })).events).toEqual([]);
       });
 
+      it('keeps a commit\'s W3C traceparent on each of its events (reads, duplicates and the feed), outside the hash chain', async () => {
+        const stream = testStreamId();
+        const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+        const plain = await store().append(testAppend(stream, expectNoStream, testEvents(1)));
+        const request = { ...testAppend(stream, expectVersion(1, plain.events[0]!.hash), testEvents(2)), meta: { ...testMeta(uid()), traceparent } };
+        const traced = await store().append(request);
+        expect(traced.events.map((e) => e.traceparent)).toEqual([traceparent, traceparent]);
+        const { events } = await store().readStream(stream);
+        expect(events.map((e) => e.traceparent)).toEqual([undefined, traceparent, traceparent]);
+        expect(verifyChain(events)).toEqual({ ok: true, events: 3 });
+        expect((await store().append(request)).events).toEqual(traced.events);
+        if (fx.feed !== undefined && options.feed === true) {
+          const inFeed = (await drainFeed(fx.feed, FEED_START, 1000)).events.filter((e) => e.streamId === stream);
+          expect(inFeed.map((e) => e.traceparent)).toEqual([undefined, traceparent, traceparent]);
+        }
+      });
+
       it('reads a missing stream as empty with version 0', async () => {
         const stream = testStreamId();
         expect(await store().readStream(stream)).toEqual({ streamId: stream, version: 0, events: [] });

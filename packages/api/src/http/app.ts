@@ -112,6 +112,7 @@ export const createApi = (deps: ApiDeps): Hono<ApiEnv> => {
   const app = new Hono<ApiEnv>();
   const log = deps.logger;
 
+  if (deps.instrument) app.use('*', deps.instrument);
   app.use('*', requestIds(deps.newId));
   app.use('*', async (c, next) => {
     const started = performance.now();

@@ -4,7 +4,8 @@ import type { DateRange, OrderQueries, OrderStatusCache, ProductQueries, Warehou
 import type { IdentityProvider, TokenVerifier } from '../identity/ports.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { RateLimiter } from './rateLimit.js';
-import type { ApiContext } from './context.js';
+import type { MiddlewareHandler } from 'hono';
+import type { ApiContext, ApiEnv } from './context.js';
 import type { AdminOperations } from './routes.admin.js';
 
 /** Structured logging; the runtime passes its logger (request and correlation ids are in `fields`). */
@@ -69,4 +70,6 @@ export interface ApiDeps {
   readonly newId: () => string;
   readonly logger?: Logger;
   readonly options?: ApiOptions;
+  /** Runs first on every request: the runtime's request span and HTTP metrics (issue 17). */
+  readonly instrument?: MiddlewareHandler<ApiEnv>;
 }

@@ -10,8 +10,16 @@ import { once } from './once.js';
 type Handle = ReturnType<typeof lambdaHandler>;
 
 export const createApiHandler = (engine: () => Promise<Engine>): Handle => {
-  const handle = once(async () => lambdaHandler((await engine()).app));
-  return async (event, context) => (await handle())(event, context);
+  const built = once(engine);
+  const handle = once(async () => lambdaHandler((await built()).app));
+  return async (event, context) => {
+    try {
+      return await (await handle())(event, context);
+    } finally {
+      // The invocation's EMF metrics and spans leave before the environment may freeze.
+      await (await built().catch(() => undefined))?.telemetry.flush();
+    }
+  };
 };
 
 /** Lambda entry point (`handler` export, see infra's `LambdaEntry.api`). */

@@ -7,14 +7,17 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { withDatabaseUrl } from '../aws/databaseSecret.js';
 import { loadConfig, type Config } from '../config.js';
 import { buildEngine, type Engine } from '../engine.js';
-import { createLogger, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
+import { createPowertoolsLogger } from '../telemetry/logger.powertools.js';
+import { createEmfRecorder } from '../telemetry/recorder.emf.js';
+import { startTelemetry } from '../telemetry/telemetry.js';
 import { once } from './once.js';
 
 
 /** The configuration from the environment, with `DATABASE_URL` from the RDS secret when needed. */
 export const lambdaConfig = once(async (): Promise<{ config: Config; logger: Logger }> => {
   const config = loadConfig(await withDatabaseUrl(process.env, () => new SecretsManagerClient({})));
-  return { config, logger: createLogger(config.logLevel) };
+  return { config, logger: createPowertoolsLogger(config.logLevel) };
 });
 
 /**
@@ -23,5 +26,7 @@ export const lambdaConfig = once(async (): Promise<{ config: Config; logger: Log
  */
 export const lambdaEngine = once(async (): Promise<Engine> => {
   const { config, logger } = await lambdaConfig();
-  return buildEngine(config, logger, { workflows: false, lake: false });
+  // Counters as CloudWatch EMF lines (Powertools Metrics); the entries flush them per invocation.
+  const telemetry = await startTelemetry({ recorder: createEmfRecorder() });
+  return buildEngine(config, logger, { workflows: false, lake: false, telemetry });
 });

@@ -12,9 +12,24 @@ import { withDatabaseUrl } from '../aws/databaseSecret.js';
 import { dynamoWriteModel } from '../aws/writeModel.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { EnvKey } from '../names.js';
+import { createInstruments } from '../telemetry/instrument.js';
+import { createEmfRecorder, type EmfRecorder } from '../telemetry/recorder.emf.js';
 import { once } from './once.js';
 
-export const createPaymentStepHandler = (deps: () => Promise<StepDeps>) => async (payload: StepPayload): Promise<unknown> => handlePaymentStep(payload, await deps());
+export const createPaymentStepHandler = (deps: () => Promise<StepDeps>, metrics?: EmfRecorder) => async (payload: StepPayload): Promise<unknown> => {
+  if (metrics === undefined) return handlePaymentStep(payload, await deps());
+  // One invocation is one Task attempt: counted as a saga step, flushed as EMF before returning.
+  try {
+    const output = await handlePaymentStep(payload, await deps());
+    metrics.sagaStep(payload.step, 'ok');
+    return output;
+  } catch (error) {
+    metrics.sagaStep(payload.step, 'error');
+    throw error;
+  } finally {
+    metrics.flush();
+  }
+};
 
 /**
  * The read model's expired holds, for the hold-expiry sweep only: the database secret is read and
@@ -27,15 +42,20 @@ const sweepSource = once(async () => {
   return createSqlReadModel({ db: pgExecutor(config.readModel.url, { max: 1 }) });
 });
 
+const emf = createEmfRecorder();
+
 /** Lambda entry point (`handler` export, see infra's `LambdaEntry.paymentStep`). */
 export const handler = createPaymentStepHandler(
   once(async () => {
     const config = loadConfig();
     if (config.providerUrl === undefined) throw new ConfigError([`${EnvKey.providerUrl} is not set: the payment provider's base URL`]);
+    // Counters only (commands, provider calls): Step Functions' X-Ray tracing covers the Task itself.
+    const obs = createInstruments(emf, false);
     return {
-      writeModel: dynamoWriteModel(config),
-      provider: createHttpPaymentProvider({ baseUrl: config.providerUrl }),
+      writeModel: obs.writeModel(dynamoWriteModel(config)),
+      provider: obs.provider(createHttpPaymentProvider({ baseUrl: config.providerUrl })),
       expiredHolds: async (now, limit) => (await sweepSource()).expiredHolds(now, limit),
     };
   }),
+  emf,
 );

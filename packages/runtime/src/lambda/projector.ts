@@ -16,11 +16,14 @@ export interface ProjectorParts {
   readonly sinks: readonly ProjectionSink[];
   readonly deadLetters: DeadLetterStore;
   readonly logger: Logger;
+  /** Writes the batch's EMF metrics (and exports its spans) before the environment may freeze. */
+  readonly flush?: () => Promise<void>;
 }
 
 export const createProjectorHandler = (parts: () => Promise<ProjectorParts>): ((event: DynamoDBStreamEvent) => Promise<BatchResponse>) => {
+  const composed = once(parts);
   const handle = once(async () => {
-    const { sinks, deadLetters, logger } = await parts();
+    const { sinks, deadLetters, logger } = await composed();
     return createStreamBatchHandler({
       decode: decodeStreamRecord,
       sinks,
@@ -29,7 +32,13 @@ export const createProjectorHandler = (parts: () => Promise<ProjectorParts>): ((
       onUndecodableRecord: (record, err) => logger.error('stream record is not an event commit; skipped', { sequenceNumber: record.dynamodb?.SequenceNumber, err }),
     });
   });
-  return async (event) => (await handle())(event);
+  return async (event) => {
+    try {
+      return await (await handle())(event);
+    } finally {
+      await (await composed().catch(() => undefined))?.flush?.();
+    }
+  };
 };
 
 /** Lambda entry point (`handler` export, see infra's `LambdaEntry.projector`). */
@@ -38,5 +47,5 @@ export const handler = createProjectorHandler(async () => {
   const stream = process.env[EnvKey.lakeStream];
   const lake = stream ? [createFirehoseLakeSink({ client: new FirehoseClient({}), deliveryStreamName: stream })] : [];
   // With workflows and the local lake off, the engine's consumers are the read models only.
-  return { sinks: [...engine.consumers.map((c) => c.sink), ...lake], deadLetters: engine.readModel.deadLetters, logger };
+  return { sinks: [...engine.consumers.map((c) => c.sink), ...lake], deadLetters: engine.telemetry.instruments.deadLetters(engine.readModel.deadLetters), logger, flush: () => engine.telemetry.flush() };
 });

@@ -16,7 +16,9 @@ import { createEventBridgePublisher, type EventBridgeClientLike } from '@strata/
 export type { EventBridgeClientLike };
 import { decodeStreamRecord, type DynamoDBStreamEvent, type DynamoDBStreamRecord } from '@strata/write-model/dynamodb';
 import { ConfigError, loadConfig } from '../config.js';
-import { createLogger, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
+import { createPowertoolsLogger } from '../telemetry/logger.powertools.js';
+import { createEmfRecorder, type EmfRecorder } from '../telemetry/recorder.emf.js';
 import { EnvKey } from '../names.js';
 import { once } from './once.js';
 
@@ -28,6 +30,8 @@ export interface PublisherOptions {
   readonly maxAttempts?: number;
   /** @default 100 */
   readonly backoffMs?: number;
+  /** Counts each event put on the bus (`RoutedEvents`, as EMF on Lambda) and flushes per batch. */
+  readonly metrics?: EmfRecorder;
 }
 
 export const createPublisherHandler = (o: PublisherOptions) => {
@@ -56,7 +60,12 @@ export const createPublisherHandler = (o: PublisherOptions) => {
         failedRecords.add(r);
       }
     });
-    for (const i of await publish(envelopes)) failedRecords.add(owners[i]!);
+    const refused = await publish(envelopes);
+    for (const i of refused) failedRecords.add(owners[i]!);
+    if (o.metrics !== undefined) {
+      envelopes.forEach((e, i) => (refused.has(i) ? undefined : o.metrics!.routedEvent(e.type)));
+      o.metrics.flush();
+    }
     if (failedRecords.size === 0) return { batchItemFailures: [] };
     // Lambda resumes from the first failed record; everything after it is delivered again anyway.
     const first = Math.min(...failedRecords);
@@ -69,6 +78,6 @@ const publisher = once(async () => {
   const { logLevel } = loadConfig();
   const eventBusName = process.env[EnvKey.eventBus];
   if (!eventBusName) throw new ConfigError([`${EnvKey.eventBus} is not set: the EventBridge bus to publish to`]);
-  return createPublisherHandler({ client: new EventBridgeClient({}), eventBusName, logger: createLogger(logLevel).child({ component: 'publisher' }) });
+  return createPublisherHandler({ client: new EventBridgeClient({}), eventBusName, logger: createPowertoolsLogger(logLevel).child({ component: 'publisher' }), metrics: createEmfRecorder() });
 });
 export const handler = async (event: DynamoDBStreamEvent): Promise<BatchResponse> => (await publisher())(event);

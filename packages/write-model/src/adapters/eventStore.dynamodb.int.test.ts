@@ -82,15 +82,21 @@ describeWith('DYNAMODB', 'DynamoDB event store', () => {
       toNewEvent(crypto.randomUUID(), { type: 'OrderShipped', data: { orderId, carrier: 'DHL', trackingNumber: 'JJD000390007' } }),
     ];
 
+    // With tracing on, every commit also carries a W3C traceparent (55 bytes + `tp`; decision 0011).
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     it.each([
-      ['a 1-event command of the seed order', 1],
-      ['a 3-event command (the seed order, confirmed, shipped)', 3],
-    ])('%s is one request: a put of one write unit', async (_label, count) => {
+      ['a 1-event command of the seed order', 1, false],
+      ['a 3-event command (the seed order, confirmed, shipped)', 3, false],
+      ['a 1-event command of the seed order with its trace context', 1, true],
+      ['a 3-event command with its trace context', 3, true],
+    ])('%s is one request: a put of one write unit', async (_label, count, traced) => {
       const store = createDynamoEventStore({ ...tableOf(), trustExpectedHash: true, onConsumedCapacity: (r) => reports.push(r) });
       const orderId = crypto.randomUUID();
       const events = [seedOrder(orderId), ...followUps(orderId)].slice(0, count);
       reports.length = 0;
-      const result = await store.append({ streamId: orderStream(orderId), expected: expectVersion(0, '0'.repeat(64)), events, meta: testMeta(crypto.randomUUID()) });
+      const meta = traced ? { ...testMeta(crypto.randomUUID()), traceparent } : testMeta(crypto.randomUUID());
+      const result = await store.append({ streamId: orderStream(orderId), expected: expectVersion(0, '0'.repeat(64)), events, meta });
+      expect(result.events.every((e) => e.traceparent === (traced ? traceparent : undefined))).toBe(true);
       expect(reports.map((r) => r.operation)).toEqual(['put']);
       const puts = reports;
       expect(puts[0]!.itemBytes).toBeLessThanOrEqual(1024);

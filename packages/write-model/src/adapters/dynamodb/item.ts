@@ -14,6 +14,8 @@ import { EventStoreError, type Actor, type EventEnvelope } from '@strata/events'
  *   a   S       actor (JSON)                    │
  *   co  S       correlation id                  │
  *   ca  S       causation id, omitted when it equals the command id
+ *   tp  S       W3C traceparent of the commit (decision 0011), omitted when tracing is off;
+ *               outside the hash chain
  *   p   B | S   prevHash of the first event (the following events chain onto the previous one)
  *   h   B       the events' hashes, 32 bytes each, in version order
  *   e   S | B   JSON [[eventId, type, schemaVersion, data], …] in version order; as raw
@@ -43,6 +45,7 @@ export interface CommitItem {
   readonly a: string;
   readonly co: string;
   readonly ca?: string;
+  readonly tp?: string;
   readonly p: Uint8Array | string;
   readonly h: Uint8Array;
   readonly e: string | Uint8Array;
@@ -77,7 +80,8 @@ export const toItem = (events: readonly EventEnvelope[]): CommitItem => {
     h: Buffer.concat(events.map((e) => Buffer.from(e.hash, 'hex'))),
     e: JSON.stringify(events.map((e) => [e.eventId, e.type, e.schemaVersion, e.data])),
   };
-  return first.causationId === first.commandId ? item : { ...item, ca: first.causationId };
+  const traced = first.traceparent === undefined ? item : { ...item, tp: first.traceparent };
+  return first.causationId === first.commandId ? traced : { ...traced, ca: first.causationId };
 };
 
 /**
@@ -104,7 +108,7 @@ const unpackHash = (v: Uint8Array | string): string => (typeof v === 'string' ? 
  * `unmarshall` produced (binaries must be bytes; Lambda's base64 is converted before).
  */
 export const fromItem = (raw: Record<string, unknown>): EventEnvelope[] => {
-  const { pk, sk, c, f, t, a, co, ca, p, h, e } = raw;
+  const { pk, sk, c, f, t, a, co, ca, tp, p, h, e } = raw;
   const isStringOrBytes = (v: unknown): v is Uint8Array | string => typeof v === 'string' || v instanceof Uint8Array;
   if (
     typeof pk !== 'string' || typeof sk !== 'number' || typeof c !== 'string' || typeof t !== 'string' || typeof a !== 'string' ||
@@ -139,6 +143,8 @@ export const fromItem = (raw: Record<string, unknown>): EventEnvelope[] => {
     prevHash: i === 0 ? firstPrevHash : hexAt(h, i - 1),
     hash: hexAt(h, i),
     data,
+    // A malformed trace context is dropped, never a reason to refuse the commit.
+    ...(typeof tp === 'string' ? { traceparent: tp } : {}),
   }));
 };
 

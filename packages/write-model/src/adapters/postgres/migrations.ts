@@ -149,6 +149,55 @@ export const migrations: readonly Migration[] = [
        $fn$`,
     ],
   },
+  {
+    id: 4,
+    name: 'traceparent',
+    statements: (s) => [
+      // The W3C trace context of the commit (decision 0011): nullable, outside the hash, so rows
+      // written before it and with tracing off are unchanged. Adding a nullable column rewrites nothing.
+      `ALTER TABLE ${s}.strata_events ADD COLUMN IF NOT EXISTS traceparent text`,
+      `CREATE OR REPLACE FUNCTION ${s}.strata_envelope(e ${s}.strata_events) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $fn$
+         SELECT jsonb_build_object('eventId', e.event_id, 'streamId', e.stream_id, 'streamVersion', e.version, 'type', e.type,
+           'schemaVersion', e.schema_version, 'occurredAt', e.occurred_at, 'actor', e.actor, 'causationId', e.causation_id,
+           'correlationId', e.correlation_id, 'commandId', e.command_id, 'commandFingerprint', e.command_fingerprint,
+           'prevHash', e.prev_hash, 'hash', e.hash, 'data', e.data)
+           || CASE WHEN e.traceparent IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('traceparent', e.traceparent) END
+       $fn$`,
+      // strata_append of migration 1, plus the traceparent column.
+      `CREATE OR REPLACE FUNCTION ${s}.strata_append(p_stream text, p_version integer, p_hash text, p_command_id text, p_events jsonb)
+       RETURNS jsonb LANGUAGE plpgsql AS $fn$
+       DECLARE
+         v_start integer;
+         v_count integer;
+         v_tail integer;
+         v_tail_hash text;
+       BEGIN
+         SELECT version, commit_events INTO v_start, v_count FROM ${s}.strata_events
+          WHERE stream_id = p_stream AND command_id = p_command_id AND commit_start;
+         IF FOUND THEN
+           RETURN jsonb_build_object('status', 'duplicate', 'events',
+             (SELECT jsonb_agg(${s}.strata_envelope(e) ORDER BY e.version) FROM ${s}.strata_events e
+               WHERE e.stream_id = p_stream AND e.version >= v_start AND e.version < v_start + v_count));
+         END IF;
+         SELECT version, hash INTO v_tail, v_tail_hash FROM ${s}.strata_events
+          WHERE stream_id = p_stream ORDER BY version DESC LIMIT 1;
+         IF coalesce(v_tail, 0) <> p_version OR (v_tail IS NOT NULL AND v_tail_hash <> p_hash) THEN
+           RETURN jsonb_build_object('status', 'conflict', 'version', coalesce(v_tail, 0));
+         END IF;
+         INSERT INTO ${s}.strata_events (stream_id, version, event_id, type, schema_version, occurred_at, actor, causation_id,
+                correlation_id, command_id, command_fingerprint, commit_start, commit_events, prev_hash, hash, data, traceparent)
+         SELECT p_stream, x."streamVersion", x."eventId", x.type, x."schemaVersion", x."occurredAt", x.actor, x."causationId",
+                x."correlationId", x."commandId", x."commandFingerprint", x."streamVersion" = p_version + 1,
+                jsonb_array_length(p_events), x."prevHash", x.hash, x.data, x.traceparent
+           FROM jsonb_to_recordset(p_events) AS x("streamVersion" integer, "eventId" text, type text, "schemaVersion" integer,
+                "occurredAt" text, actor jsonb, "causationId" text, "correlationId" text, "commandId" text,
+                "commandFingerprint" text, "prevHash" text, hash text, data jsonb, traceparent text)
+          ORDER BY x."streamVersion";
+         RETURN jsonb_build_object('status', 'ok');
+       END
+       $fn$`,
+    ],
+  },
 ];
 
 /**
