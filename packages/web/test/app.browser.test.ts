@@ -153,9 +153,9 @@ suite('the web app in Chromium', () => {
     await check(t, '04-order-detail');
 
     // Second order, to another country: confirmed too.
-    const second = await order([['NEWPROD003', 'Third Thing', 3, '10.00']], 'FR');
+    const second = await order([['MUG-STONE', 'Stoneware Mug', 3, '14.00']], 'FR');
     await page.locator('.status-line .badge', { hasText: 'confirmed' }).waitFor(WAIT);
-    placed.push({ orderId: second, totalMinor: 3000, country: 'FR' });
+    placed.push({ orderId: second, totalMinor: 4200, country: 'FR' });
 
     // Third order: cancelled by the customer; it counts for no revenue.
     const third = await order([['NEWPROD001', 'Fresh Product', 1, '25.00']], 'DE');

@@ -51,6 +51,9 @@ const inSpan = async <T>(span: Span, run: () => Promise<T>, failed?: (value: T) 
 };
 
 /** The span context a stored `traceparent` names (undefined when absent or malformed). */
+
+/** Write-model methods counted under the command they decide (dashboards and alarms keep one name). */
+const COMMAND_OF_METHOD: Readonly<Record<string, string>> = { placeOrderAtCataloguePrices: 'placeOrder' };
 export const spanContextOf = (traceparent: string | undefined): SpanContext | undefined => {
   if (traceparent === undefined) return undefined;
   const extracted = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, { traceparent }));
@@ -198,9 +201,11 @@ export const createInstruments = (recorder: Recorder, tracing: boolean): Instrum
 
     writeModel: (writeModel) => {
       const wrapped: Record<string, unknown> = { ...writeModel };
-      for (const [name, fn] of Object.entries(writeModel)) {
+      for (const [method, fn] of Object.entries(writeModel)) {
+        // The command a method decides: pricing at the catalogue is how the API places an order.
+        const name = COMMAND_OF_METHOD[method] ?? method;
         // Reads (`loadOrder`, `readHistory`) are not commands.
-        if (typeof fn !== 'function' || name.startsWith('load') || name.startsWith('read')) continue;
+        if (typeof fn !== 'function' || method.startsWith('load') || method.startsWith('read')) continue;
         const run = (args: unknown[]) => (fn as (...a: unknown[]) => Promise<unknown>).apply(writeModel, args);
         const outcomeOf = (result: unknown, scope: CommandScope): CommandOutcome => {
           if (!isEither(result)) return 'accepted';
@@ -208,7 +213,7 @@ export const createInstruments = (recorder: Recorder, tracing: boolean): Instrum
           if (result.right.duplicate === true) return 'duplicate';
           return scope.conflicts > 0 ? 'retried' : 'accepted';
         };
-        wrapped[name] = async (...args: unknown[]) => {
+        wrapped[method] = async (...args: unknown[]) => {
           const scope: CommandScope = { conflicts: 0, decideFrom: Date.now() };
           const commandId = commandIdOf(args);
           if (commandId !== undefined) commands.set(commandId, scope);
