@@ -21,7 +21,7 @@ describe('the dashboard and alarms read the metrics the runtime writes', () => {
   let names: { alarms: string[]; dashboard: string[] };
   beforeAll(() => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const { service } = addStrataStacks(app, { projectName: 'strata', enableGuardDuty: false });
+    const { service } = addStrataStacks(app, { projectName: 'strata', enableGuardDuty: false, providerUrl: 'https://provider.example' });
     names = strataNamesIn(Template.fromStack(service as Stack));
   });
 
